@@ -1,0 +1,57 @@
+"""Crawl bookkeeping: one crawl_runs row per outlet crawl, with its counts and outcome."""
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+
+from crawler.runtime import store_for
+
+log = logging.getLogger(__name__)
+
+# Stats copied into the crawl_runs row (prefix match), so `rasad stats` can show them.
+_KEPT = ("rasad/", "downloader/response_status_count/", "retry/count", "item_dropped_count",
+         "log_count/ERROR", "downloader/request_count", "downloader/response_count")
+
+
+class CrawlRunRecorder:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        outlet = spider.outlet.key if hasattr(spider, "outlet") else spider.name
+        self.run_id = store_for(self.crawler).start_run(outlet)
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats.get_stats()
+        counts = {k: v for k, v in stats.items() if k.startswith(_KEPT) and isinstance(v, (int, float, str))}
+        counts["close_reason"] = reason
+        failed = bool(stats.get("rasad/discovery_failed")) or reason not in ("finished", "closespider_itemcount")
+        error = None
+        if failed:
+            errors = getattr(spider, "discovery_errors", [])
+            error = "; ".join(errors) or f"closed: {reason}"
+        store = store_for(self.crawler)
+        # Validators of discovery pages are kept only when nothing was lost in this run.
+        lost = stats.get("rasad/article_failed", 0) + stats.get("rasad/store_errors", 0) + stats.get(
+            "rasad/skipped/extract_error", 0)
+        pending = getattr(self.crawler, "rasad_validators", {})
+        if not failed and not lost:
+            for url, (etag, last_modified) in pending.items():
+                store.set_validators(url, etag, last_modified)
+        if self.run_id is not None:
+            store.finish_run(self.run_id, "failed" if failed else "finished", counts, error)
+        log.info("crawl of %s %s: %d new, %d updated, %d unchanged, %d duplicates, %d skipped, %d failed fetches",
+                 spider.name, "FAILED" if failed else "finished", counts.get("rasad/articles/new", 0),
+                 counts.get("rasad/articles/updated", 0), counts.get("rasad/articles/unchanged", 0),
+                 counts.get("rasad/articles/duplicate", 0), counts.get("rasad/skipped", 0),
+                 counts.get("rasad/article_failed", 0))
+        store.close()

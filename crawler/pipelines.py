@@ -1,0 +1,116 @@
+"""Item pipelines: thin glue, in order: extract -> (dedup, places: later stages) -> store.
+
+Every outcome is counted in the crawl stats (``rasad/...``) and bad pages are dropped with a
+logged reason; nothing here stops the run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from scrapy.exceptions import DropItem
+
+from crawler.config import get_config
+from crawler.extract import ExtractionError, extract
+from crawler.items import Article, ArticlePage
+from crawler.runtime import store_for
+
+log = logging.getLogger(__name__)
+
+
+def page_to_article(page: ArticlePage, *, theme: str | None, tz: str, founded: dt.date | None,
+                    now: dt.datetime | None = None) -> tuple[Article, list[str]]:
+    """Extract an Article from a fetched page; discovery hints fill only what the page lacks."""
+    ex = extract(page.body, page.url, encoding=page.encoding, theme=theme, tz=tz, not_before=founded, now=now)
+    article = Article(
+        url=page.url, canonical_url=ex.canonical_url or page.url, outlet=page.outlet, title=ex.title,
+        author=ex.author, published_at=ex.published_at, modified_at=ex.modified_at, section=ex.section,
+        tags=list(ex.tags), lead=ex.lead, text=ex.text, language=ex.language, image_url=ex.image_url,
+        sources=list(ex.sources), post_id=ex.post_id, provenance=dict(ex.provenance),
+    )
+    warnings = list(ex.warnings)
+    for name in ("published_at", "modified_at"):
+        hint = page.hints.get(name)
+        if getattr(article, name) is None and hint:
+            value = dt.datetime.fromisoformat(hint)
+            limit = (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(days=1)
+            if value <= limit and (founded is None or value.date() >= founded):
+                setattr(article, name, value)
+                article.provenance[name] = f"{page.discovered_via}:hint"
+    if not article.title and page.hints.get("title"):
+        article.title = page.hints["title"]
+        article.provenance["title"] = f"{page.discovered_via}:hint"
+    article.compute_hash()
+    return article, warnings
+
+
+class ExtractPipeline:
+    """ArticlePage -> Article, or a counted, logged drop."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.config = get_config()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _drop(self, reason: str, page: ArticlePage, detail: str):
+        self.stats.inc_value("rasad/skipped")
+        self.stats.inc_value(f"rasad/skipped/{reason}")
+        log.warning("outlet %s: skipped %s: %s", page.outlet, page.url, detail)
+        raise DropItem(f"{reason}: {page.url}: {detail}")
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, ArticlePage):
+            return item
+        outlet = self.config.outlets.get(item.outlet)
+        theme = outlet.theme if outlet else None
+        founded = outlet.founded if outlet else None
+        try:
+            article, warnings = page_to_article(item, theme=theme, tz=self.config.timezone, founded=founded)
+        except ExtractionError as exc:
+            self._drop("unreadable", item, str(exc))
+        except Exception as exc:  # an extractor bug must not stop the crawl, but must be visible
+            log.exception("outlet %s: extraction crashed on %s", item.outlet, item.url)
+            self._drop("extract_error", item, f"{type(exc).__name__}: {exc}")
+        for warning in warnings:
+            self.stats.inc_value("rasad/extract_warnings")
+            log.info("outlet %s: %s: %s", item.outlet, item.url, warning)
+        if not article.title or not article.text:
+            missing = " and ".join(n for n in ("title", "text") if not getattr(article, n))
+            self._drop("no_body" if not article.text else "no_title", item, f"no {missing} found")
+        if article.published_at is None:
+            self.stats.inc_value("rasad/missing/published_at")
+            log.warning("outlet %s: %s has no usable publication date; stored with published_at empty",
+                        item.outlet, item.url)
+        self.stats.inc_value("rasad/extracted")
+        self.stats.inc_value(f"rasad/extracted_family/{article.provenance.get('family', 'unknown')}")
+        return article
+
+
+class StorePipeline:
+    """Writes each Article once (new, new version, or duplicate of a stored one)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Article):
+            return item
+        try:
+            result = store_for(self.crawler).save_article(item)
+        except Exception as exc:
+            self.stats.inc_value("rasad/store_errors")
+            log.error("outlet %s: could not store %s: %s", item.outlet, item.url, type(exc).__name__)
+            raise DropItem(f"store error: {item.url}") from exc
+        self.stats.inc_value(f"rasad/articles/{result.status}")
+        log.info("outlet %s: %s %s (id %s, v%d)", item.outlet, result.status, item.url, result.article_id,
+                 result.version)
+        return item

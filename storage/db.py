@@ -1,0 +1,70 @@
+"""Engine creation and automatic schema creation/migration."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.schema import CreateColumn
+
+from crawler.config import redact_url
+from storage.models import SCHEMA_VERSION, Base, SchemaInfoRow
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message never contains a password."""
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")       # readers (search, stats) don't block the crawl
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise StoreError(f"cannot use store {redact_url(url)}: {type(exc).__name__}: {exc}") from None
+    return engine
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create missing tables, then add columns that newer code expects (additive migration).
+
+    Columns are only ever added, never dropped or retyped, so an older store opens with newer
+    code and keeps every row. The schema version is recorded in ``schema_info``.
+    """
+    try:
+        Base.metadata.create_all(engine)
+        inspector = inspect(engine)
+        with engine.begin() as conn:
+            for table in Base.metadata.sorted_tables:
+                have = {c["name"] for c in inspector.get_columns(table.name)}
+                for column in table.columns:
+                    if column.name in have:
+                        continue
+                    ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                    ddl_text = str(ddl).replace(" NOT NULL", "")
+                    log.warning("migrating store: adding %s.%s", table.name, column.name)
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl_text}"))
+            conn.execute(
+                SchemaInfoRow.__table__.delete().where(SchemaInfoRow.key == "schema_version"))
+            conn.execute(SchemaInfoRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+    except OperationalError as exc:
+        raise StoreError(f"cannot open store {redact_url(str(engine.url.render_as_string(hide_password=True)))}: "
+                         f"{exc.orig}") from None
