@@ -57,7 +57,7 @@ founded = "2020-01-01"
             out = subprocess.run([str(BIN / "rasad"), "crawl", "benchsite", "--max-pages", str(pages)],
                                  env=env, capture_output=True, text=True, timeout=1800)
             wall = time.monotonic() - started
-            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # fallback only
             if out.returncode != 0:
                 print(out.stdout, out.stderr[-3000:], sep="\n")
             sys.path.insert(0, str(ROOT))
@@ -70,6 +70,7 @@ founded = "2020-01-01"
                 from storage.models import CrawlRunRow
                 run = s.scalars(select(CrawlRunRow)).one()
                 crawl_seconds = (run.finished_at - run.started_at).total_seconds()
+                peak_kb = (run.counts or {}).get("memusage/max", peak_kb * 1024) / 1024
             store.close()
     finally:
         server.terminate()

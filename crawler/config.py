@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 DEFAULT_PATH = Path(__file__).with_name("default.toml")
 DISCOVERY_SOURCES = ("feed", "api", "sitemap", "listing")
-_OUTLET_KEY = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+_OUTLET_KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
 
 class ConfigError(ValueError):

@@ -10,7 +10,7 @@ from crawler.runtime import store_for
 log = logging.getLogger(__name__)
 
 # Stats copied into the crawl_runs row (prefix match), so `rasad stats` can show them.
-_KEPT = ("rasad/", "downloader/response_status_count/", "retry/count", "item_dropped_count",
+_KEPT = ("rasad/", "memusage/max", "elapsed_time_seconds", "downloader/response_status_count/", "retry/count", "item_dropped_count",
          "log_count/ERROR", "downloader/request_count", "downloader/response_count")
 
 

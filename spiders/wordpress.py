@@ -209,10 +209,11 @@ class WordPressSpider(scrapy.Spider):
         known = self.store.known_urls(urls + [e["alt"] for e in entries if e.get("alt")]) if entries else set()
         modified = self.store.modified_times([u for u in urls if u in known]) if (
             self.refetch_modified and any(e.get("modified_at") for e in entries)) else {}
-        new = 0
+        reached_known = False
         for entry in entries:
             url = entry["url"]
             is_known = url in known or (entry.get("alt") in known)
+            reached_known = reached_known or is_known
             refetch = False
             if is_known and entry.get("modified_at") and url in modified:
                 stored = modified[url]
@@ -221,7 +222,6 @@ class WordPressSpider(scrapy.Spider):
             if is_known and not refetch:
                 self.crawler.stats.inc_value("rasad/known_skipped")
                 continue
-            new += 1
             self.crawler.stats.inc_value("rasad/article_requests")
             hints = {k: entry[k] for k in ("published_at", "modified_at", "title") if entry.get(k)}
             yield scrapy.Request(url, callback=self.parse_article, errback=self._article_failed,
@@ -230,8 +230,9 @@ class WordPressSpider(scrapy.Spider):
         self.crawler.stats.inc_value("rasad/entries_seen", len(entries))
         if not entries or not paging:
             return
-        if new == 0:
-            self.logger.info("outlet %s: %s page %d holds only stored articles; stopping", self.outlet.key, source, page)
+        if reached_known:
+            # newest first: a stored article here means everything further back is stored too
+            self.logger.info("outlet %s: %s page %d reaches stored articles; stopping", self.outlet.key, source, page)
             return
         if page >= self.max_pages:
             self.logger.info("outlet %s: reached max_pages=%d on %s", self.outlet.key, self.max_pages, source)
@@ -358,8 +359,8 @@ class WordPressSpider(scrapy.Spider):
         for number, start in enumerate(range(0, len(found), SITEMAP_CHUNK), 1):
             requests = list(self._follow_entries(response, found[start:start + SITEMAP_CHUNK], paging=False))
             yield from requests
-            if not requests:
-                self.logger.info("outlet %s: sitemap %s: chunk %d holds only stored articles; stopping",
+            if len(requests) < len(found[start:start + SITEMAP_CHUNK]):
+                self.logger.info("outlet %s: sitemap %s: chunk %d reaches stored articles; stopping",
                                  self.outlet.key, response.url, number)
                 break
             if number >= self.max_pages:
