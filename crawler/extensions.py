@@ -41,8 +41,8 @@ class CrawlRunRecorder:
             error = "; ".join(errors) or f"closed: {reason}"
         store = store_for(self.crawler)
         # Validators of discovery pages are kept only when nothing was lost in this run.
-        lost = stats.get("rasad/article_failed", 0) + stats.get("rasad/store_errors", 0) + stats.get(
-            "rasad/skipped/extract_error", 0)
+        lost = sum(stats.get(k, 0) for k in ("rasad/article_failed", "rasad/store_errors", "rasad/lost",
+                                             "rasad/skipped/extract_error"))
         pending = getattr(self.crawler, "rasad_validators", {})
         if not failed and not lost:
             for url, (etag, last_modified) in pending.items():

@@ -44,6 +44,12 @@ def page_to_article(page: ArticlePage, *, theme: str | None, tz: str, founded: d
     return article, warnings
 
 
+def looks_truncated(body: bytes) -> bool:
+    """True for an HTML page cut short: WordPress always closes </body></html>."""
+    tail = body[-2048:].lower()
+    return b"<html" in body[:4096].lower() and b"</html>" not in tail and b"</body>" not in tail
+
+
 class ExtractPipeline:
     """ArticlePage -> Article, or a counted, logged drop."""
 
@@ -65,6 +71,10 @@ class ExtractPipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, ArticlePage):
             return item
+        if item.body and looks_truncated(item.body):
+            # stored partial text would pass for the article; skip it and let a later run re-fetch
+            self.stats.inc_value("rasad/lost")
+            self._drop("truncated", item, "page ends before </body></html> (truncated download)")
         outlet = self.config.outlets.get(item.outlet)
         theme = outlet.theme if outlet else None
         founded = outlet.founded if outlet else None

@@ -51,6 +51,7 @@ EXTENSIONS = {
 }
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.RasadLogFormatter"
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -205,3 +205,64 @@ def test_cli_usage_errors(rasad, tmp_path):
     outlets = rasad("outlets")
     assert outlets.returncode == 0
     assert re.search(r"sharqsouri\s.*UNVERIFIED", outlets.stdout)
+
+
+def test_euphratespost_falls_back_from_a_forbidden_feed(serve, rasad, tmp_path):
+    site = serve("euphratespost")
+    result, store = crawl(rasad, tmp_path, {"euphratespost": site}, "euphratespost")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [h["status"] for h in site.hits if h["path"] == "/feed/"] == [403]
+    assert re.search(r"euphratespost\s+finished\s+api\s+6\b", result.stdout), result.stdout
+    articles = list(store.iter_articles())
+    assert len(articles) == 6
+    for a in articles:  # percent-encoded Arabic slugs, one spelling
+        assert re.search(r"/%D[89]%[0-9A-F]{2}", a.canonical_url), a.canonical_url
+        assert a.published_at is not None and a.title and a.text
+        assert not a.text.startswith(("فرات بوست/", "خاص فرات بوست")), a.text[:40]
+
+
+def test_sharqsouri_is_crawled_and_flagged_unverified(serve, rasad, tmp_path):
+    site = serve("sharqsouri")
+    result, store = crawl(rasad, tmp_path, {"sharqsouri": site}, "sharqsouri")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert store.count("sharqsouri") == 5
+    assert "UNVERIFIED" in result.stderr
+
+
+def test_bad_input_is_retried_or_skipped_and_counted(serve, rasad, tmp_path):
+    """faulty/EXPECTED.md: encodings, truncation, no date, 404, 500-then-200, timeout, empty, binary."""
+    site = serve("faulty")
+    result, store = crawl(rasad, tmp_path, {"faulty": site}, "faulty")
+    assert result.returncode == 0, result.stderr[-3000:]
+    titles = {a.title: a for a in store.iter_articles()}
+    assert set(titles) == {
+        "ارتفاع أسعار الأدوية في صيدليات دير الزور بنسبة كبيرة",        # windows-1256, declared
+        "نفوق أسماك في نهر الفرات قرب مدينة الميادين",                   # windows-1256, labelled utf-8
+        "افتتاح سوق شعبي جديد في مدينة دير الزور",                       # no date anywhere
+        "عودة العمل في معبر الصالحية بين ضفتي الفرات بعد إغلاق دام أسبوعًا",  # 500, then 200
+        "مزارعو دير الزور يبدأون زراعة القمح وسط مخاوف من شح المياه",      # good
+    }
+    for a in titles.values():
+        assert "\ufffd" not in a.text and "دير الزور" in a.text + a.title or "الفرات" in a.text
+    assert titles["افتتاح سوق شعبي جديد في مدينة دير الزور"].published_at is None
+    assert titles["مزارعو دير الزور يبدأون زراعة القمح وسط مخاوف من شح المياه"].to_record()[
+        "published_at"] == "2026-11-26T16:05:00+03:00"
+    flaky = [h["status"] for h in site.hits if h["path"] == "/flaky-article/"]
+    assert flaky == [500, 200]
+    (run,) = store.outlet_stats()
+    counts = run["last_counts"]
+    assert run["last_status"] == "finished"
+    assert counts["rasad/skipped/truncated"] == 1
+    assert counts["rasad/skipped/unreadable"] == 2          # empty page, PNG served as HTML
+    assert counts["rasad/article_failed/HTTP_404"] == 1
+    assert counts["rasad/article_failed"] == 2              # 404 and the timeout
+    assert counts["rasad/missing/published_at"] == 1
+    # nothing was lost for good: the next poll re-reads the feed (no 304) and retries the rest
+    site.hits.clear()
+    site.reset_faults()
+    again = rasad("crawl", "faulty", config=tmp_path / "rasad.toml", db=f"sqlite:///{tmp_path / 'rasad.db'}")
+    assert again.returncode == 0
+    assert [h["status"] for h in site.hits if h["path"] == "/feed/"] == [200]
+    retried = {h["path"] for h in site.hits if h["path"] != "/feed/"}
+    assert {"/truncated-article/", "/slow-article/", "/deleted-article/"} <= retried
+    assert store.count() == 5
