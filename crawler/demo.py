@@ -85,7 +85,7 @@ def run_demo(keep_serving: bool = False) -> int:
                     print(f"                    {' | '.join(extras)}")
         store.close()
         print("\nRun `rasad demo` again: nothing new is stored (known URLs, conditional requests).")
-        print("Then try `rasad stats`, `rasad outlets`, or `rasad extract tests/fixtures/sites/geiroon/archives/175201/index.html`.")
+        print("Then try `rasad stats`, `rasad outlets`, or `rasad extract tests/fixtures/sites/geiroon/archives/175204.html --url https://geiroon.net/archives/175204`.")
         if keep_serving:
             print("\nServing until Ctrl-C ...")
             try:
