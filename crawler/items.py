@@ -55,6 +55,10 @@ class Article:
     version: int = 1
     # Beyond the core record: filled by later stages, exported alongside.
     sources: list[str] = field(default_factory=list)
+    places: list[dict] = field(default_factory=list)    # crawler/geo matches
+    watches: list[str] = field(default_factory=list)    # names of the watches it matches
+    score: float | None = None                          # place relevance score
+    story_id: str | None = None                         # near-duplicate story (crawler/dedup)
     post_id: str | None = None
     provenance: dict = field(default_factory=dict)
 

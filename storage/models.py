@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +59,11 @@ class ArticleRow(Base):
     sources: Mapped[list] = mapped_column(JSON, default=list)
     post_id: Mapped[str | None] = mapped_column(String(32))
     provenance: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Place matches ([{pcode, name_ar, name_en, level, span, field}]), matching watch names and
+    # the relevance score, from crawler/geo at store time.
+    places: Mapped[list | None] = mapped_column(JSON, default=list)
+    watches: Mapped[list | None] = mapped_column(JSON, default=list)
+    score: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (Index("ix_articles_outlet_hash", "outlet", "content_hash"),)
 

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 VERSIONED_FIELDS = ("title", "lead", "text")
 # Fields refreshed from the newest crawl without a new version.
 REFRESHED_FIELDS = ("author", "modified_at", "section", "tags", "language", "image_url", "sources",
-                    "published_at", "post_id", "provenance")
+                    "published_at", "post_id", "provenance", "places", "watches", "score")
 
 
 def url_hash(url: str) -> str:
@@ -53,7 +53,8 @@ def _row_to_article(row: ArticleRow) -> Article:
         first_seen_at=row.first_seen_at, section=row.section, tags=list(row.tags or []),
         lead=row.lead, text=row.text, language=row.language, image_url=row.image_url,
         content_hash=row.content_hash, version=row.version, sources=list(row.sources or []),
-        post_id=row.post_id, provenance=dict(row.provenance or {}),
+        post_id=row.post_id, provenance=dict(row.provenance or {}), places=list(row.places or []),
+        watches=list(row.watches or []), score=row.score,
     )
 
 
@@ -147,7 +148,8 @@ class Store:
             section=article.section, tags=list(article.tags), lead=article.lead, text=article.text,
             language=article.language, image_url=article.image_url, content_hash=article.content_hash,
             version=max(1, article.version or 1), sources=list(article.sources), post_id=article.post_id,
-            provenance=dict(article.provenance),
+            provenance=dict(article.provenance), places=list(article.places), watches=list(article.watches),
+            score=article.score,
         )
         s.add(row)
         s.flush()
