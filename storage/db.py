@@ -43,12 +43,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# Modules that declare tables on storage.models.Base besides storage.models itself; each is
+# imported before the schema is created so its tables exist in every store.
+MODEL_MODULES: tuple[str, ...] = ()
+
+
+def _import_model_modules() -> None:
+    import importlib
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+
+
 def ensure_schema(engine: Engine) -> None:
     """Create missing tables, then add columns that newer code expects (additive migration).
 
     Columns are only ever added, never dropped or retyped, so an older store opens with newer
     code and keeps every row. The schema version is recorded in ``schema_info``.
     """
+    _import_model_modules()
     try:
         Base.metadata.create_all(engine)
         inspector = inspect(engine)
