@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.config import OutletConfig, get_config
@@ -138,6 +139,10 @@ class WordPressSpider(scrapy.Spider):
             self.logger.info("outlet %s: %s page %d gave %s; stopping paging", self.outlet.key, meta["source"],
                              meta["page"], what)
             return
+        if response is None and not failure.check(IgnoreRequest):
+            # connection refused, DNS, timeout after retries: the site is down, not this source
+            self._queue.clear()
+            request.meta["alternatives"] = []
         yield from self._try_alternative_or_next(request, f"{meta['source']} {request.url} gave {what}")
 
     def _try_alternative_or_next(self, request, reason: str):

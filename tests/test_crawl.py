@@ -266,3 +266,19 @@ def test_bad_input_is_retried_or_skipped_and_counted(serve, rasad, tmp_path):
     retried = {h["path"] for h in site.hits if h["path"] != "/feed/"}
     assert {"/truncated-article/", "/slow-article/", "/deleted-article/"} <= retried
     assert store.count() == 5
+
+
+def test_unreachable_site_fails_fast_and_is_recorded(rasad, tmp_path):
+    import socket
+    with socket.socket() as s:  # a port with nothing listening
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    class Down:
+        base_url = f"http://127.0.0.1:{port}"
+    result, store = crawl(rasad, tmp_path, {"geiroon": Down()}, "geiroon")
+    assert result.returncode == 1
+    (stats,) = store.outlet_stats()
+    assert stats["last_status"] == "failed"
+    run_error = store.session().execute(__import__("sqlalchemy").text("select error from crawl_runs")).scalar()
+    assert "ConnectionRefused" in run_error and "api" not in run_error  # no point trying other sources
