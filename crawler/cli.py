@@ -104,12 +104,13 @@ def cmd_stats(args) -> int:
 
 # ---- delegated commands -----------------------------------------------------------------
 
-def _delegate(module: str, argv: list[str]) -> int:
+def _delegate(target: str, argv: list[str]) -> int:
+    module, _, function = target.partition(":")
     try:
         mod = importlib.import_module(module)
     except ImportError as exc:
         return _fail(f"this command is not available: {exc}")
-    return int(mod.main(argv) or 0)
+    return int(getattr(mod, function or "main")(argv) or 0)
 
 
 def cmd_demo(args) -> int:
@@ -124,8 +125,13 @@ COMMANDS = {
     "extract": "extract one page (file or URL) or many files to JSON",
     "match": "match JSON Lines items on stdin against watches",
     "demo": "serve the bundled outlet copies on 127.0.0.1 and crawl them into the store",
+    "import": "load Article records from JSON Lines through dedup, stories, places and watches",
+    "search": "full-text search of stored articles with filters",
+    "export": "export stored articles to csv, xlsx, jsonl or parquet",
 }
-DELEGATED = {"extract": "crawler.extract.command", "match": "crawler.geo.command"}
+DELEGATED = {"extract": "crawler.extract.command", "match": "crawler.geo.command",
+             "import": "storage.importer", "search": "storage.analyst_cli:search_main",
+             "export": "storage.analyst_cli:export_main"}
 
 
 def build_parser() -> argparse.ArgumentParser:
