@@ -282,15 +282,14 @@ class WordPressSpider(scrapy.Spider):
         try:
             sel = Selector(text=response.text, type="xml")
             sel.remove_namespaces()
-        except Exception as exc:  # not text, undecodable
-            sel, error = None, exc
-        items = sel.xpath("//item | //entry") if sel is not None else []
+        except (AttributeError, ValueError):  # not a text response, undecodable
+            sel = None
         if sel is None or not (sel.xpath("/rss | /feed | /*[local-name()='RDF']")):
             if response.meta["page"] == 1:
                 yield from self._try_alternative_or_next(response.request, f"feed {response.url} is not RSS/Atom")
             return
         entries = []
-        for item in items:
+        for item in sel.xpath("//item | //entry"):
             link = (item.xpath("link/text()").get() or item.xpath("link[not(@rel) or @rel='alternate']/@href").get()
                     or "").strip()
             guid = (item.xpath("guid/text()").get() or item.xpath("id/text()").get() or "").strip()

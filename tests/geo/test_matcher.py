@@ -1,4 +1,5 @@
 """Gazetteer matching: prefixes, boundaries, spans, homograph families, score."""
+from pathlib import Path
 
 import pytest
 
@@ -230,14 +231,11 @@ def test_random_text_spans_are_valid(text, title):
     assert res.score >= 0
 
 
-SAMPLE = "/work/shared/samples/geiroon-deir-ez-zor.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sites" / "_sources" / "geiroon-deir-ez-zor.txt"
 
 
 def test_real_article(m):
-    import os
-    if not os.path.exists(SAMPLE):
-        pytest.skip("shared sample not available")
-    text = open(SAMPLE, encoding="utf-8").read()
+    text = SAMPLE.read_text(encoding="utf-8")
     res = m.match(title="التحالف يُفشل محاولة تقدم لميليشيات النظام في دير الزور", text=text)
     got = {p.place.name_ar: p.evidence for p in res.places}
     assert {"دير الزور", "الجنينة", "الحسينية", "حويجة قاطع"} <= set(got)
