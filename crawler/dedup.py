@@ -1,14 +1,28 @@
 """URL canonicalisation and exact-duplicate keys.
 
-Two pages are the same article when their canonical URLs are equal, or when an outlet serves
-the same normalised body under a second URL. Near-duplicates across outlets (stories) build
-on this module.
+Two pages are the same article when their canonical URLs are equal, when they are the same
+WordPress post of the same site (``?p=ID`` shortlink, ``postid-ID`` body class, REST API
+``/wp-json/wp/v2/posts/ID``), or when an outlet serves the same normalised body under a second
+URL. Near-duplicates across outlets (stories) live in :mod:`crawler.neardup` and
+:mod:`storage.stories`.
+
+Rules, in one place:
+
+* scheme and host lower-cased, trailing dot and default port (80/443) dropped, fragment dropped;
+* tracking parameters dropped (``utm_*``, ``fbclid``, ``gclid`` ... see ``TRACKING_PARAMS``);
+* query sorted, percent-encoding unified (raw Arabic, ``%d8`` and ``%D8`` slugs are one URL);
+* AMP variants folded: ``/amp/`` suffix, ``/amp/`` prefix, ``?amp``, ``?amp=1``;
+* :func:`url_key` also ignores ``http``/``https``, ``www.`` and a trailing slash, and keys every
+  WordPress post URL (``?p=ID`` on the site root or ``index.php``, the REST URL of the post) as
+  the site's shortlink ``host/?p=ID``;
+* ``rel=canonical`` is used only when sane (:func:`choose_canonical`): same site and not the
+  home page.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -20,6 +34,9 @@ TRACKING_PARAMS = frozenset({
 })
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_SUFFIX = re.compile(r"/amp/?$")
+_AMP_PREFIX = re.compile(r"^/amp(?=/[^/])")
+_WP_REST_POST = re.compile(r"^/(?:index\.php/)?wp-json/wp/v2/posts/(\d+)/?$")
+_SITE_PREFIXES = ("www.", "amp.", "m.")
 
 
 def _is_tracking(name: str) -> bool:
@@ -46,7 +63,7 @@ def canonicalize(url: str) -> str:
         port = None
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    path = _AMP_SUFFIX.sub("/", parts.path or "/")
+    path = _AMP_PREFIX.sub("", _AMP_SUFFIX.sub("/", parts.path or "/"))
     return canonicalize_url(urlunsplit((scheme, netloc, path, urlencode(query), "")), keep_fragments=False)
 
 
@@ -58,8 +75,82 @@ def url_key(url: str) -> str:
     if parts.scheme not in ("http", "https"):
         return canonical
     netloc = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
+    post_id = wp_post_id(canonical)
+    if post_id:  # the same post under www./amp./m. hosts: one key
+        return f"{site_host(canonical)}/?p={post_id}"
     path = parts.path.rstrip("/") or "/"
     return netloc + path + (f"?{parts.query}" if parts.query else "")
+
+
+def wp_post_id(url: str) -> str | None:
+    """The WordPress post ID a URL names by itself: ``/?p=ID`` (site root or ``index.php``,
+    whatever else is in the query) or the REST URL ``/wp-json/wp/v2/posts/ID``. Permalinks
+    don't name it; for them the extractor reads ``rel=shortlink`` / ``postid-ID`` into
+    ``Article.post_id``."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    path = parts.path or "/"
+    if path in ("/", "/index.php"):
+        for name, value in parse_qsl(parts.query, keep_blank_values=True):
+            if name == "p" and value.isdigit() and value.strip("0"):
+                return value.lstrip("0")
+        return None
+    m = _WP_REST_POST.match(path)
+    if m is None:
+        return None
+    return m.group(1).lstrip("0") or None
+
+
+def site_host(url: str) -> str:
+    """The host that names a site: lower-case, without ``www.``/``amp.``/``m.``."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    for prefix in _SITE_PREFIXES:
+        if host.startswith(prefix):
+            host = host[len(prefix):]
+    return host
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when two URLs belong to one site (equal hosts, or one a subdomain of the other)."""
+    ha, hb = site_host(a), site_host(b)
+    return bool(ha and hb) and (ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha))
+
+
+def shortlink(url: str, post_id: str | int) -> str:
+    """The WordPress shortlink ``https://host/?p=ID`` of post ``post_id`` on ``url``'s site."""
+    return f"https://{site_host(url)}/?p={int(post_id)}"
+
+
+def post_key(url: str, post_id: str | int | None) -> str | None:
+    """The (host, post ID) key of a WordPress post: equal to :func:`url_key` of its shortlink,
+    so a feed's ``?p=ID`` link finds the article stored under its permalink."""
+    if post_id is None or not str(post_id).strip().isdigit() or not str(post_id).strip("0 "):
+        return None
+    return url_key(shortlink(url, str(post_id).strip()))
+
+
+def choose_canonical(url: str, candidate: str | None) -> str:
+    """``rel=canonical`` (or og:url) when sane, else the served URL; canonicalised.
+
+    Sane: an absolute or relative http(s) URL on the same site (subdomains count) that is not
+    the site's home page (a theme bug that would merge every article into one).
+    """
+    if candidate:
+        try:
+            absolute = urljoin(url, candidate.strip())
+            parts = urlsplit(absolute)
+        except ValueError:
+            parts = None
+        if (parts is not None and parts.scheme in ("http", "https") and parts.hostname
+                and same_site(absolute, url)
+                and not (parts.path.strip("/") == "" and not wp_post_id(absolute))):
+            return canonicalize(absolute)
+    return canonicalize(url)
 
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")

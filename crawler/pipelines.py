@@ -100,6 +100,43 @@ class ExtractPipeline:
         return article
 
 
+class PlacesPipeline:
+    """Article -> the places it names, the watches it matches and its relevance score (crawler/geo)."""
+
+    def __init__(self, crawler):
+        from crawler.geo import Matcher, load_watches
+        self.stats = crawler.stats
+        self.matcher = Matcher.default()
+        self.watches = load_watches(get_config().watches)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Article):
+            return item
+        try:
+            annotate_places(item, self.matcher, self.watches)
+        except Exception as exc:  # a matcher bug must not lose the article; it is stored unmatched
+            self.stats.inc_value("rasad/places/errors")
+            log.error("outlet %s: place matching failed for %s: %s: %s", item.outlet, item.url,
+                      type(exc).__name__, exc)
+            return item
+        if item.watches:
+            self.stats.inc_value("rasad/watched")
+        return item
+
+
+def annotate_places(article: Article, matcher, watches) -> None:
+    """Fill ``places``, ``score`` and ``watches`` of an article (used by crawl and import)."""
+    fields = {"title": article.title or "", "lead": article.lead or "", "text": article.text or ""}
+    result = matcher.match(**fields)
+    article.places = [p.to_dict() for p in result.places]
+    article.score = result.score
+    article.watches = [w.name for w in watches if w.matches(result, **fields)]
+
+
 class StorePipeline:
     """Writes each Article once (new, new version, or duplicate of a stored one)."""
 
@@ -123,4 +160,56 @@ class StorePipeline:
         self.stats.inc_value(f"rasad/articles/{result.status}")
         log.info("outlet %s: %s %s (id %s, v%d)", item.outlet, result.status, item.url, result.article_id,
                  result.version)
+        return item
+
+
+class StoryPipeline:
+    """After StorePipeline: puts each stored article into its story (storage/stories.py).
+
+    Counts ``rasad/stories/new`` (founded a story), ``rasad/stories/joined`` (a copy or rewrite
+    of a stored story), ``rasad/stories/kept`` (a new version stays in its story) and
+    ``rasad/stories/errors``; a failure here is logged and counted, the item is kept.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self._service = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def service(self):
+        if self._service is None:
+            import os
+
+            from storage.stories import StoryService
+            redis_url = self.crawler.settings.get("REDIS_URL") or os.environ.get("REDIS_URL") or None
+            self._service = StoryService(store_for(self.crawler), redis_url=redis_url)
+        return self._service
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, Article):
+            return item
+        try:
+            service = self.service()
+            article_id = item.id
+            if article_id is None:  # unchanged or duplicate: StorePipeline left the id unset
+                stored = service.store.find_by_url(item.canonical_url or item.url)
+                article_id = stored.id if stored else None
+            if article_id is None:
+                return item
+            result = service.assign(article_id)
+        except Exception as exc:  # a story failure must not lose the stored article
+            self.stats.inc_value("rasad/stories/errors")
+            log.error("outlet %s: story assignment failed for %s: %s: %s", item.outlet, item.url,
+                      type(exc).__name__, exc)
+            return item
+        item.story_id = result.story_id
+        if result.status in ("new", "joined", "kept"):
+            self.stats.inc_value(f"rasad/stories/{result.status}")
+        if result.status == "joined":
+            log.info("outlet %s: %s joins story %s (copy of %s, jaccard %.2f)", item.outlet, item.url,
+                     result.story_id, result.matched_article_id, result.jaccard or 0.0)
         return item

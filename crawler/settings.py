@@ -44,7 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.PlacesPipeline": 300,
     "crawler.pipelines.StorePipeline": 900,
+    "crawler.pipelines.StoryPipeline": 950,
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,

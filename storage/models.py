@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        TypeDecorator)
+from sqlalchemy import (JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 SCHEMA_VERSION = 1
@@ -64,6 +64,8 @@ class ArticleRow(Base):
     places: Mapped[list | None] = mapped_column(JSON, default=list)
     watches: Mapped[list | None] = mapped_column(JSON, default=list)
     score: Mapped[float | None] = mapped_column(Float)
+    # The near-duplicate story (storage/stories.py) this article belongs to; None until assigned.
+    story_id: Mapped[str | None] = mapped_column(String(32), index=True, nullable=True)
 
     __table_args__ = (Index("ix_articles_outlet_hash", "outlet", "content_hash"),)
 
@@ -117,3 +119,38 @@ class SchemaInfoRow(Base):
     __tablename__ = "schema_info"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# ---- stories (storage/stories.py) ----------------------------------------------------------
+
+class StoryRow(Base):
+    """One event as published by one or more outlets; its lead is the earliest-seen article."""
+    __tablename__ = "stories"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lead_article_id: Mapped[str] = mapped_column(String(32), index=True)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    article_count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ArticleSignatureRow(Base):
+    """The MinHash signature of an article's current text, with the scheme that made it."""
+    __tablename__ = "article_signatures"
+    sig_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                        autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), unique=True)
+    scheme: Mapped[str] = mapped_column(String(160))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    shingles: Mapped[int] = mapped_column(Integer, default=0)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class LshBandRow(Base):
+    """The LSH index in the store: one row per (band key, signature); looked up by band key."""
+    __tablename__ = "lsh_bands"
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sig_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+    __table_args__ = {"sqlite_with_rowid": False}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.dedup import canonicalize, url_key
+from crawler.dedup import canonicalize, shortlink, url_key
 from crawler.items import Article
 from storage.db import ensure_schema, make_engine
 from storage.models import (ArticleRow, ArticleUrlRow, ArticleVersionRow, CrawlRunRow,
@@ -54,7 +54,7 @@ def _row_to_article(row: ArticleRow) -> Article:
         lead=row.lead, text=row.text, language=row.language, image_url=row.image_url,
         content_hash=row.content_hash, version=row.version, sources=list(row.sources or []),
         post_id=row.post_id, provenance=dict(row.provenance or {}), places=list(row.places or []),
-        watches=list(row.watches or []), score=row.score,
+        watches=list(row.watches or []), score=row.score, story_id=row.story_id,
     )
 
 
@@ -122,7 +122,10 @@ class Store:
         article.canonical_url = canonical
         if not article.content_hash:
             article.compute_hash()
-        alias_hashes = {url_hash(u): canonicalize(u) for u in (article.url, canonical) if u}
+        urls = [article.url, canonical]
+        if str(article.post_id or "").strip().isdigit():  # the shortlink finds the post even if its slug changed
+            urls.append(shortlink(canonical, article.post_id))
+        alias_hashes = {url_hash(u): canonicalize(u) for u in urls if u}
 
         row = None
         hit = s.scalar(select(ArticleUrlRow.article_id).where(ArticleUrlRow.url_hash.in_(list(alias_hashes))).limit(1))
