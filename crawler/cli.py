@@ -128,10 +128,13 @@ COMMANDS = {
     "import": "load Article records from JSON Lines through dedup, stories, places and watches",
     "search": "full-text search of stored articles with filters",
     "export": "export stored articles to csv, xlsx, jsonl or parquet",
+    "run": "the service: scheduled crawls, alerts to channels, health checks (until SIGTERM/Ctrl-C)",
+    "alerts": "the alert outbox: list deliveries | test CHANNEL | retry dead ones",
 }
 DELEGATED = {"extract": "crawler.extract.command", "match": "crawler.geo.command",
              "import": "storage.importer", "search": "storage.analyst_cli:search_main",
-             "export": "storage.analyst_cli:export_main"}
+             "export": "storage.analyst_cli:export_main", "run": "scheduler.service",
+             "alerts": "scheduler.alerts"}
 
 
 def build_parser() -> argparse.ArgumentParser:

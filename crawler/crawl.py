@@ -43,6 +43,6 @@ def run_crawls(outlets: list[str], overrides: dict | None = None, spider_args: d
     for key, crawler in crawlers:
         stats = dict(crawler.stats.get_stats())
         reason = stats.get("finish_reason", "unknown")
-        failed = bool(stats.get("rasad/discovery_failed")) or reason != "finished"
+        failed = bool(stats.get("rasad/discovery_failed")) or reason not in ("finished", "closespider_itemcount")
         outcomes.append(CrawlOutcome(key, "failed" if failed else "finished", stats))
     return outcomes

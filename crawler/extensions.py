@@ -14,6 +14,11 @@ _KEPT = ("rasad/", "memusage/max", "elapsed_time_seconds", "downloader/response_
          "log_count/ERROR", "downloader/request_count", "downloader/response_count")
 
 
+# Any of these in a run's stats means an article may have been left behind.
+LOST_KEYS = ("rasad/article_failed", "rasad/store_errors", "rasad/lost", "rasad/incomplete", "rasad/skipped",
+             "rasad/places/errors", "log_count/ERROR")
+
+
 class CrawlRunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -40,13 +45,16 @@ class CrawlRunRecorder:
             errors = getattr(spider, "discovery_errors", [])
             error = "; ".join(errors) or f"closed: {reason}"
         store = store_for(self.crawler)
-        # Validators of discovery pages are kept only when nothing was lost in this run.
-        lost = sum(stats.get(k, 0) for k in ("rasad/article_failed", "rasad/store_errors", "rasad/lost",
-                                             "rasad/skipped/extract_error"))
+        # Validators of discovery pages are kept only when nothing was lost, skipped or failed in
+        # this run, and only for pages that were what they claimed to be: otherwise the next
+        # poll's 304 would hide the articles this run did not get.
+        troubles = sum(int(stats.get(k, 0) or 0) for k in LOST_KEYS)
         pending = getattr(self.crawler, "rasad_validators", {})
-        if not failed and not lost:
+        accepted = getattr(spider, "accepted_pages", set())
+        if not failed and not troubles:
             for url, (etag, last_modified) in pending.items():
-                store.set_validators(url, etag, last_modified)
+                if url in accepted:
+                    store.set_validators(url, etag, last_modified)
         if self.run_id is not None:
             store.finish_run(self.run_id, "failed" if failed else "finished", counts, error)
         log.info("crawl of %s %s: %d new, %d updated, %d unchanged, %d duplicates, %d skipped, %d failed fetches",

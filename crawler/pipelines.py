@@ -65,6 +65,8 @@ class ExtractPipeline:
     def _drop(self, reason: str, page: ArticlePage, detail: str):
         self.stats.inc_value("rasad/skipped")
         self.stats.inc_value(f"rasad/skipped/{reason}")
+        # a page may be empty, cut or broken only this once: later runs try it again
+        store_for(self.crawler).backlog_add(page.outlet, page.requested_url or page.url, f"{reason}: {detail}")
         log.warning("outlet %s: skipped %s: %s", page.outlet, page.url, detail)
         raise DropItem(f"{reason}: {page.url}: {detail}")
 
@@ -73,7 +75,6 @@ class ExtractPipeline:
             return item
         if item.body and looks_truncated(item.body):
             # stored partial text would pass for the article; skip it and let a later run re-fetch
-            self.stats.inc_value("rasad/lost")
             self._drop("truncated", item, "page ends before </body></html> (truncated download)")
         outlet = self.config.outlets.get(item.outlet)
         theme = outlet.theme if outlet else None

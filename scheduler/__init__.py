@@ -1,0 +1,1 @@
+"""The service (`rasad run`): scheduled crawls, alerts through an outbox, health checks."""

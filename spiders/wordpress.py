@@ -39,6 +39,16 @@ _NOT_ARTICLE = re.compile(
 _CHILD_SITEMAP_SKIP = re.compile(r"(page|category|categories|tag|author|user|attachment|taxonom|product|video|image)", re.I)
 
 
+def _newest_first(entries: list[dict]) -> list[dict]:
+    """Sitemap entries newest first: by lastmod when given, else by the number in the URL
+    (WordPress core lists posts and numbers its child sitemaps oldest first)."""
+    def number(entry):
+        found = re.findall(r"\d+", entry.get("loc") or "")
+        return int(found[-1]) if found else 0
+    return sorted(entries, key=lambda e: (e.get("lastmod") or e.get("publication_date") or "", number(e)),
+                  reverse=True)
+
+
 def _rfc822(value: str | None) -> str | None:
     if not value:
         return None
@@ -85,6 +95,12 @@ class WordPressSpider(scrapy.Spider):
         self._queue = list(outlet.discovery)
         self.discovery_used: str | None = None
         self.discovery_errors: list[str] = []
+        # Discovery pages whose body was read as what it claimed to be: only their validators
+        # are kept for conditional requests (a 200 HTML page at /feed/ must not become a 304).
+        self.accepted_pages: set[str] = set()
+        # Whether the last run left articles behind (a failed page, max_pages reached): then
+        # this run pages on past stored articles until a page holds only stored ones.
+        self.resume = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -107,6 +123,14 @@ class WordPressSpider(scrapy.Spider):
         if not self.outlet.verified:
             self.logger.warning("outlet %s: domain %s is UNVERIFIED in the configuration; confirm it before "
                                 "relying on its records", self.outlet.key, self.outlet.host)
+        last = self.store.last_run_counts(self.outlet.key)
+        self.resume = bool(last.get("rasad/incomplete"))
+        if self.resume:
+            self.logger.info("outlet %s: the last run stopped paging early; paging past stored ones", self.outlet.key)
+        for url in self.store.backlog(self.outlet.key):
+            self.crawler.stats.inc_value("rasad/backlog_retries")
+            yield scrapy.Request(url, callback=self.parse_article, errback=self._article_failed,
+                                 meta={"source": "backlog", "hints": {}})
         yield from self._next_source(None)
 
     def _next_source(self, reason: str | None):
@@ -123,9 +147,12 @@ class WordPressSpider(scrapy.Spider):
         self.logger.error("outlet %s: every discovery source failed: %s", self.outlet.key,
                           "; ".join(self.discovery_errors) or "none configured")
 
-    def _source_request(self, url: str, source: str, callback, page: int = 1, alternatives=(), **meta):
+    def _source_request(self, url: str, source: str, callback, page: int = 1, alternatives=(),
+                        conditional: bool | None = None, **meta):
         """A discovery request; page 1 is conditional and its failure moves down the chain."""
-        meta.update(source=source, page=page, alternatives=list(alternatives), conditional=(page == 1))
+        if conditional is None:
+            conditional = page == 1 and source != "sitemap"  # sitemap: the child sitemaps are
+        meta.update(source=source, page=page, alternatives=list(alternatives), conditional=conditional)
         return scrapy.Request(url, callback=callback, errback=self._source_failed, meta=meta,
                               dont_filter=(page == 1), priority=-page)
 
@@ -136,8 +163,14 @@ class WordPressSpider(scrapy.Spider):
         what = f"HTTP {response.status}" if response is not None else type(failure.value).__name__
         self.crawler.stats.inc_value(f"rasad/discovery_error/{meta['source']}")
         if meta["page"] > 1:
-            self.logger.info("outlet %s: %s page %d gave %s; stopping paging", self.outlet.key, meta["source"],
-                             meta["page"], what)
+            if response is not None and response.status in (400, 404, 410) and not meta.get("child"):
+                # past the last page: WordPress answers 404 (feeds, listings) or 400 (REST API)
+                self.logger.info("outlet %s: %s has no page %d", self.outlet.key, meta["source"], meta["page"])
+                return
+            # the articles listed there are still unknown: the next run must come back for them
+            self.crawler.stats.inc_value("rasad/incomplete")
+            self.logger.warning("outlet %s: %s page %s gave %s; its articles are left for the next run",
+                                self.outlet.key, meta["source"], request.url, what)
             return
         if response is None and not failure.check(IgnoreRequest):
             # connection refused, DNS, timeout after retries: the site is down, not this source
@@ -193,15 +226,24 @@ class WordPressSpider(scrapy.Spider):
                                      alternatives=rest, path=first)]
 
     def _source_ok(self, response) -> bool:
-        """Book-keeping when a source page answered; False when it is 304 Not Modified."""
-        if response.meta["page"] == 1 and self.discovery_used is None:
-            self.discovery_used = response.meta["source"]
-            self.crawler.stats.set_value("rasad/discovery_source", self.discovery_used)
+        """Book-keeping when a source page answered; False when it is 304 Not Modified.
+
+        A 304 is only possible for a page accepted at an earlier run (validators are kept for
+        accepted pages only), so it counts as this source answering with nothing new.
+        """
         self.crawler.stats.inc_value(f"rasad/discovery_pages/{response.meta['source']}")
         if response.status == 304:
+            self._accept(response)
             self.logger.info("outlet %s: %s unchanged since last poll (304)", self.outlet.key, response.url)
             return False
         return True
+
+    def _accept(self, response) -> None:
+        """The page was what its source promised (a feed, a post list, a sitemap, a listing)."""
+        self.accepted_pages.add(response.request.url)
+        if self.discovery_used is None:
+            self.discovery_used = response.meta["source"]
+            self.crawler.stats.set_value("rasad/discovery_source", self.discovery_used)
 
     # ---- entries -> article requests ----------------------------------------------------
 
@@ -235,12 +277,14 @@ class WordPressSpider(scrapy.Spider):
         self.crawler.stats.inc_value("rasad/entries_seen", len(entries))
         if not entries or not paging:
             return
-        if reached_known:
+        if reached_known and not self.resume:
             # newest first: a stored article here means everything further back is stored too
             self.logger.info("outlet %s: %s page %d reaches stored articles; stopping", self.outlet.key, source, page)
             return
         if page >= self.max_pages:
-            self.logger.info("outlet %s: reached max_pages=%d on %s", self.outlet.key, self.max_pages, source)
+            self.crawler.stats.inc_value("rasad/incomplete")
+            self.logger.info("outlet %s: reached max_pages=%d on %s; the rest is left for the next run",
+                             self.outlet.key, self.max_pages, source)
             return
         nxt = self._next_page_url(response, source, page)
         if nxt:
@@ -288,6 +332,7 @@ class WordPressSpider(scrapy.Spider):
             if response.meta["page"] == 1:
                 yield from self._try_alternative_or_next(response.request, f"feed {response.url} is not RSS/Atom")
             return
+        self._accept(response)
         entries = []
         for item in sel.xpath("//item | //entry"):
             link = (item.xpath("link/text()").get() or item.xpath("link[not(@rel) or @rel='alternate']/@href").get()
@@ -315,6 +360,7 @@ class WordPressSpider(scrapy.Spider):
             if response.meta["page"] == 1:
                 yield from self._try_alternative_or_next(response.request, f"api {response.url} did not return a post list")
             return
+        self._accept(response)
         entries = []
         for post in data:
             if not isinstance(post, dict) or not isinstance(post.get("link"), str):
@@ -340,15 +386,15 @@ class WordPressSpider(scrapy.Spider):
             if response.meta["page"] == 1 and not response.meta.get("child"):
                 yield from self._try_alternative_or_next(response.request, f"sitemap {response.url} is not a sitemap")
             return
-        entries = list(sitemap)
-        entries.sort(key=lambda e: e.get("lastmod") or e.get("publication_date") or "", reverse=True)
+        self._accept(response)
+        entries = _newest_first(list(sitemap))
         if sitemap.type == "sitemapindex":
             children = [e["loc"] for e in entries if e.get("loc")]
             wanted = [c for c in children if not _CHILD_SITEMAP_SKIP.search(urlsplit(c).path)] or children
-            # newest child sitemaps first; each is followed only while it yields new articles
+            # newest child sitemaps first; each is conditional, so an unchanged one costs a 304
             for child in wanted[:self.max_pages]:
-                yield scrapy.Request(response.urljoin(child), callback=self.parse_sitemap, errback=self._source_failed,
-                                     meta={"source": "sitemap", "page": 2, "child": True, "path": child})
+                yield self._source_request(response.urljoin(child), "sitemap", self.parse_sitemap, page=2,
+                                           conditional=True, child=True, path=child)
             return
         found = []
         for e in entries:
@@ -363,7 +409,8 @@ class WordPressSpider(scrapy.Spider):
         for number, start in enumerate(range(0, len(found), SITEMAP_CHUNK), 1):
             requests = list(self._follow_entries(response, found[start:start + SITEMAP_CHUNK], paging=False))
             yield from requests
-            if len(requests) < len(found[start:start + SITEMAP_CHUNK]):
+            chunk_size = len(found[start:start + SITEMAP_CHUNK])
+            if not self.resume and len(requests) < chunk_size:
                 self.logger.info("outlet %s: sitemap %s: chunk %d reaches stored articles; stopping",
                                  self.outlet.key, response.url, number)
                 break
@@ -395,6 +442,7 @@ class WordPressSpider(scrapy.Spider):
         if not links and response.meta["page"] == 1:
             yield from self._try_alternative_or_next(response.request, f"listing {response.url} has no article links")
             return
+        self._accept(response)
         yield from self._follow_entries(response, links)
 
     # ---- articles -----------------------------------------------------------------------
@@ -418,4 +466,5 @@ class WordPressSpider(scrapy.Spider):
         what = f"HTTP {response.status}" if response is not None else type(failure.value).__name__
         self.crawler.stats.inc_value("rasad/article_failed")
         self.crawler.stats.inc_value(f"rasad/article_failed/{what.replace(' ', '_')}")
+        self.store.backlog_add(self.outlet.key, request.url, what)
         self.logger.warning("outlet %s: article %s skipped: %s", self.outlet.key, request.url, what)

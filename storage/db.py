@@ -1,6 +1,7 @@
 """Engine creation and automatic schema creation/migration."""
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -45,7 +46,7 @@ def make_engine(url: str) -> Engine:
 
 # Modules that declare tables on storage.models.Base besides storage.models itself; each is
 # imported before the schema is created so its tables exist in every store.
-MODEL_MODULES: tuple[str, ...] = ()
+MODEL_MODULES: tuple[str, ...] = ("storage.outbox",)
 
 
 def _import_model_modules() -> None:
@@ -62,21 +63,46 @@ def ensure_schema(engine: Engine) -> None:
     """
     _import_model_modules()
     try:
-        Base.metadata.create_all(engine)
-        inspector = inspect(engine)
-        with engine.begin() as conn:
-            for table in Base.metadata.sorted_tables:
-                have = {c["name"] for c in inspector.get_columns(table.name)}
-                for column in table.columns:
-                    if column.name in have:
-                        continue
-                    ddl = CreateColumn(column).compile(dialect=engine.dialect)
-                    ddl_text = str(ddl).replace(" NOT NULL", "")
-                    log.warning("migrating store: adding %s.%s", table.name, column.name)
-                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl_text}"))
-            conn.execute(
-                SchemaInfoRow.__table__.delete().where(SchemaInfoRow.key == "schema_version"))
-            conn.execute(SchemaInfoRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+        with _schema_lock(engine):
+            _create_and_migrate(engine)
     except OperationalError as exc:
         raise StoreError(f"cannot open store {redact_url(str(engine.url.render_as_string(hide_password=True)))}: "
                          f"{exc.orig}") from None
+
+
+# Several processes may open a fresh PostgreSQL store at once (workers, `rasad run` on two
+# hosts): schema creation is serialised by a session-level advisory lock.
+_SCHEMA_LOCK_KEY = 0x72617361  # "rasa"
+
+
+@contextlib.contextmanager
+def _schema_lock(engine: Engine):
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCHEMA_LOCK_KEY})
+            conn.commit()
+
+
+def _create_and_migrate(engine: Engine) -> None:
+    Base.metadata.create_all(engine)
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                ddl_text = str(ddl).replace(" NOT NULL", "")
+                log.warning("migrating store: adding %s.%s", table.name, column.name)
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl_text}"))
+        conn.execute(
+            SchemaInfoRow.__table__.delete().where(SchemaInfoRow.key == "schema_version"))
+        conn.execute(SchemaInfoRow.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))

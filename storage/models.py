@@ -154,3 +154,17 @@ class LshBandRow(Base):
     sig_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
 
     __table_args__ = {"sqlite_with_rowid": False}
+
+
+# ---- crawl backlog -------------------------------------------------------------------------
+
+class CrawlBacklogRow(Base):
+    """An article URL a crawl found but could not store (failed fetch, empty or truncated page):
+    every later run of its outlet tries it again until it is stored or MAX_ATTEMPTS is reached."""
+    __tablename__ = "crawl_backlog"
+    url_hash: Mapped[str] = mapped_column(String(40), primary_key=True)
+    outlet: Mapped[str] = mapped_column(String(64), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

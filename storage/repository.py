@@ -7,14 +7,14 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.dedup import canonicalize, shortlink, url_key
 from crawler.items import Article
 from storage.db import ensure_schema, make_engine
-from storage.models import (ArticleRow, ArticleUrlRow, ArticleVersionRow, CrawlRunRow,
+from storage.models import (ArticleRow, ArticleUrlRow, ArticleVersionRow, CrawlBacklogRow, CrawlRunRow,
                             HttpValidatorRow)
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class Store:
             urls.append(shortlink(canonical, article.post_id))
         alias_hashes = {url_hash(u): canonicalize(u) for u in urls if u}
 
+        s.execute(delete(CrawlBacklogRow).where(CrawlBacklogRow.url_hash.in_(list(alias_hashes))))
         row = None
         hit = s.scalar(select(ArticleUrlRow.article_id).where(ArticleUrlRow.url_hash.in_(list(alias_hashes))).limit(1))
         if hit:
@@ -242,6 +243,30 @@ class Store:
             else:
                 row.etag, row.last_modified, row.updated_at = etag, last_modified, utcnow()
 
+    # ---- crawl backlog ------------------------------------------------------------------
+
+    BACKLOG_MAX_ATTEMPTS = 5
+
+    def backlog_add(self, outlet: str, url: str, error: str) -> int:
+        """Remember an article URL that could not be stored; returns its attempts so far."""
+        h = url_hash(url)
+        with self.session() as s, s.begin():
+            row = s.get(CrawlBacklogRow, h)
+            if row is None:
+                s.add(CrawlBacklogRow(url_hash=h, outlet=outlet, url=url, attempts=1, last_error=error[:500],
+                                      updated_at=utcnow()))
+                return 1
+            row.attempts += 1
+            row.last_error, row.updated_at = error[:500], utcnow()
+            return row.attempts
+
+    def backlog(self, outlet: str) -> list[str]:
+        """URLs of the outlet still to retry (fewer than BACKLOG_MAX_ATTEMPTS failures)."""
+        with self.session() as s:
+            return list(s.scalars(select(CrawlBacklogRow.url).where(
+                CrawlBacklogRow.outlet == outlet, CrawlBacklogRow.attempts < self.BACKLOG_MAX_ATTEMPTS)
+                .order_by(CrawlBacklogRow.updated_at).limit(500)))
+
     # ---- crawl runs ---------------------------------------------------------------------
 
     def start_run(self, outlet: str) -> int:
@@ -256,6 +281,14 @@ class Store:
             row = s.get(CrawlRunRow, run_id)
             if row is not None:
                 row.finished_at, row.status, row.counts, row.error = utcnow(), status, counts, error
+
+    def last_run_counts(self, outlet: str) -> dict:
+        """The counts of the outlet's most recent finished or failed crawl ({} if none)."""
+        with self.session() as s:
+            counts = s.scalar(select(CrawlRunRow.counts).where(CrawlRunRow.outlet == outlet,
+                                                               CrawlRunRow.status != "running")
+                              .order_by(CrawlRunRow.started_at.desc()).limit(1))
+        return dict(counts or {})
 
     def outlet_stats(self) -> list[dict]:
         """Per outlet: articles, newest article, last crawl and its outcome, recent failures."""

@@ -119,3 +119,14 @@ def test_bad_store_url_gives_clear_error_without_password():
         Store("postgresql://rasad:s3cret-pw@127.0.0.1:1/rasad")
     assert "s3cret-pw" not in str(err.value)
     assert "127.0.0.1" in str(err.value)
+
+
+def test_many_processes_can_open_a_fresh_postgresql_store_at_once(pg_url):
+    """Workers and services on several hosts start together: schema creation must not race."""
+    import subprocess
+    import sys
+    code = f"from storage import Store; Store({pg_url!r}).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    errors = [p.stderr.read() for p in procs if p.wait() != 0]
+    assert not errors, errors[0][-800:]
+    assert Store(pg_url).count() == 0

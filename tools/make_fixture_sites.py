@@ -698,6 +698,8 @@ def build_geiroon() -> None:
     newest = sorted(arts, key=lambda x: x["date"], reverse=True)
     write(root / "_site.json", json.dumps({"origin": o, "aliases": ["https://www.geiroon.net", "http://geiroon.net",
                                                                    "http://www.geiroon.net"]}, indent=2) + "\n")
+    # WordPress answers 404 past the last feed page
+    write(root / "_faults.json", json.dumps({"/feed/?paged=3": {"status": 404}}, indent=2) + "\n")
     write(root / "robots.txt", robots(o, ["/wp-sitemap.xml"]))
     redirects = {f"/?p={a['id']}": f"/archives/{a['id']}" for a in arts}
     write(root / "_redirects.json", json.dumps(redirects, indent=2) + "\n")
@@ -1237,6 +1239,7 @@ def build_sharqsouri() -> None:
     newest = sorted(arts, key=lambda x: x["date"], reverse=True)
     write(root / "_site.json", json.dumps({"origin": o, "aliases": ["https://www.alsharqnews.net", "http://alsharqnews.net"],
                                            "unverified_domain": True}, indent=2) + "\n")
+    write(root / "_faults.json", json.dumps({"/feed/?paged=2": {"status": 404}}, indent=2) + "\n")
     write(root / "robots.txt", robots(o, ["/sitemap_index.xml"]))
     write(root / "_redirects.json", json.dumps({f"/?p={a['id']}": a["link"].replace(o, "") for a in arts}, indent=2) + "\n")
     for a in arts:
@@ -1434,6 +1437,7 @@ def build_faulty() -> None:
         except UnicodeDecodeError:
             pass
     write(root / "_headers.json", json.dumps(headers, indent=2) + "\n")
+    faults["/feed/?paged=2"] = {"status": 404}
     write(root / "_faults.json", json.dumps(faults, indent=2) + "\n")
     dated = [c for c in cases if c["date"]]
     newest = sorted(cases, key=lambda c: c["date"] or d("2026-11-20 00:00"), reverse=True)
