@@ -8,11 +8,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install demo test bench clean
 
-$(BIN)/python:
+# The venv counts as made only once pip works in it, so a half-made .venv is rebuilt.
+$(VENV)/.venv-ok:
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml $(VENV)/.venv-ok
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 

@@ -115,7 +115,7 @@ def _delegate(target: str, argv: list[str]) -> int:
 
 def cmd_demo(args) -> int:
     from crawler.demo import run_demo
-    return run_demo(keep_serving=args.serve)
+    return run_demo(keep_serving=args.serve, db=args.db)
 
 
 COMMANDS = {
@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("demo", help=COMMANDS["demo"])
     p.add_argument("--serve", action="store_true", help="keep serving the copies after the crawl (Ctrl-C stops)")
+    p.add_argument("--db", metavar="URL", help="store to crawl into (default: sqlite:///data/demo.db, never RASAD_DB_URL)")
     p.set_defaults(func=cmd_demo)
     for name in DELEGATED:
         p = sub.add_parser(name, help=COMMANDS[name], add_help=False)

@@ -212,9 +212,18 @@ def db_url() -> str:
 
 
 def redact_url(url: str) -> str:
-    """A DSN/URL with its password removed, safe for logs and error messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
+    """A DSN/URL with its credentials' secret part removed, safe for logs and error messages.
+
+    Everything between the first ``:`` after the scheme's ``//`` and the LAST ``@`` of the
+    authority is hidden, so a password holding a raw ``@`` or ``:`` is hidden whole; a URL
+    that cannot be parsed is not echoed at all.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url if "@" not in url else "<url hidden>"
+    authority, slash, tail = rest.partition("/")
+    if "@" not in authority:
         return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    userinfo, _, hostport = authority.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{hostport}{slash}{tail}"

@@ -104,14 +104,19 @@ def wp_post_id(url: str) -> str | None:
 
 
 def site_host(url: str) -> str:
-    """The host that names a site: lower-case, without ``www.``/``amp.``/``m.``."""
+    """The host that names a site: lower-case, without ``www.``/``amp.``/``m.``, with its port
+    when it is not the default (two sites on one host are two sites)."""
     try:
-        host = (urlsplit(url.strip()).hostname or "").lower().rstrip(".")
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
     except ValueError:
         return ""
     for prefix in _SITE_PREFIXES:
         if host.startswith(prefix):
             host = host[len(prefix):]
+    if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
     return host
 
 
@@ -134,23 +139,37 @@ def post_key(url: str, post_id: str | int | None) -> str | None:
     return url_key(shortlink(url, str(post_id).strip()))
 
 
-def choose_canonical(url: str, candidate: str | None) -> str:
-    """``rel=canonical`` (or og:url) when sane, else the served URL; canonicalised.
+_LISTING_PATH = re.compile(r"/(category|tag|author|page|feed|search|wp-json|wp-admin)(/|$)"
+                           r"|[?&](s|cat|tag|author|paged)=", re.I)
 
-    Sane: an absolute or relative http(s) URL on the same site (subdomains count) that is not
-    the site's home page (a theme bug that would merge every article into one).
+
+def sane_canonical(url: str, candidate: str | None) -> str | None:
+    """``candidate`` (rel=canonical, og:url) made absolute if it can name the article at ``url``.
+
+    Sane: an http(s) URL on the same site (subdomains count) that is neither the site's home
+    page nor a listing (category, tag, author, paging, feed, search) — theme bugs that would
+    merge every article of a section into one. The one rule for crawl, extraction and import.
     """
-    if candidate:
-        try:
-            absolute = urljoin(url, candidate.strip())
-            parts = urlsplit(absolute)
-        except ValueError:
-            parts = None
-        if (parts is not None and parts.scheme in ("http", "https") and parts.hostname
-                and same_site(absolute, url)
-                and not (parts.path.strip("/") == "" and not wp_post_id(absolute))):
-            return canonicalize(absolute)
-    return canonicalize(url)
+    if not candidate:
+        return None
+    try:
+        absolute = urljoin(url, candidate.strip())
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not same_site(absolute, url):
+        return None
+    if parts.path.strip("/") == "" and not wp_post_id(absolute):
+        return None
+    if _LISTING_PATH.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return None
+    return absolute
+
+
+def choose_canonical(url: str, candidate: str | None) -> str:
+    """``rel=canonical`` (or og:url) when sane (:func:`sane_canonical`), else the served URL;
+    canonicalised."""
+    return canonicalize(sane_canonical(url, candidate) or url)
 
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c]")

@@ -1,5 +1,7 @@
 """`rasad demo`: the bundled saved-style copies of the three outlets, served on 127.0.0.1,
-crawled into the default store, and what was stored printed — the first thing a newcomer runs.
+crawled into an embedded SQLite store, and what was stored printed — the first thing a newcomer
+runs. The demo has its own store (data/demo.db, or --db URL): an exported RASAD_DB_URL must
+never receive 127.0.0.1 copies filed under the real outlets' names.
 """
 from __future__ import annotations
 
@@ -34,7 +36,10 @@ def demo_config(servers: dict) -> str:
     return "\n".join(lines)
 
 
-def run_demo(keep_serving: bool = False) -> int:
+DEMO_DB = "sqlite:///data/demo.db"
+
+
+def run_demo(keep_serving: bool = False, db: str | None = None) -> int:
     from crawler.sitesrv import SiteServer
 
     if not SITES.is_dir():
@@ -48,14 +53,18 @@ def run_demo(keep_serving: bool = False) -> int:
         with tempfile.NamedTemporaryFile("w", suffix=".toml", prefix="rasad-demo-", delete=False) as fh:
             fh.write(demo_config(servers))
         os.environ["RASAD_CONFIG"] = fh.name
-        from crawler.config import db_url, get_config, redact_url
+        from crawler.config import get_config, redact_url
         from crawler.crawl import run_crawls
         from storage import open_store
+
+        url = db or DEMO_DB
+        if url == DEMO_DB:
+            Path("data").mkdir(exist_ok=True)
+        os.environ["RASAD_DB_URL"] = url   # the crawl reads its store from the environment
 
         print("rasad demo: serving saved-style copies of the outlets on 127.0.0.1:")
         for key, server in servers.items():
             print(f"  {key:<14} {server.base_url}")
-        url = db_url()
         print(f"crawling them into {redact_url(url)} ...\n")
         started = time.monotonic()
         outcomes = run_crawls(list(servers), {"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_START_DELAY": 0.2})

@@ -31,12 +31,18 @@ def page_to_article(page: ArticlePage, *, theme: str | None, tz: str, founded: d
     warnings = list(ex.warnings)
     for name in ("published_at", "modified_at"):
         hint = page.hints.get(name)
-        if getattr(article, name) is None and hint:
-            value = dt.datetime.fromisoformat(hint)
-            limit = (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(days=1)
-            if value <= limit and (founded is None or value.date() >= founded):
-                setattr(article, name, value)
-                article.provenance[name] = f"{page.discovered_via}:hint"
+        if not hint:
+            continue
+        value = dt.datetime.fromisoformat(hint)
+        limit = (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(days=1)
+        if value > limit or (founded is not None and value.date() < founded):
+            continue
+        current = getattr(article, name)
+        # a missing date comes from the discovery source; so does a later modification time
+        # (the REST API's modified_gmt moves on edits the page's own markup may not show)
+        if current is None or (name == "modified_at" and value > current):
+            setattr(article, name, value)
+            article.provenance[name] = f"{page.discovered_via}:hint"
     if not article.title and page.hints.get("title"):
         article.title = page.hints["title"]
         article.provenance["title"] = f"{page.discovered_via}:hint"

@@ -29,6 +29,10 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 
 def make_engine(url: str) -> Engine:
+    authority = url.partition("://")[2].partition("/")[0]
+    if authority.count("@") > 1:
+        raise StoreError(f"store URL {redact_url(url)}: the password holds a raw '@'; "
+                         "percent-encode it (@ -> %40)")
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):

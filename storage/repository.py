@@ -131,10 +131,22 @@ class Store:
         row = None
         hit = s.scalar(select(ArticleUrlRow.article_id).where(ArticleUrlRow.url_hash.in_(list(alias_hashes))).limit(1))
         if hit:
-            row = s.get(ArticleRow, hit)
+            # locked: two writers editing one article must not both make version N+1
+            row = s.scalars(select(ArticleRow).where(ArticleRow.id == hit).with_for_update()).first()
+        if row is not None and row.post_id and article.post_id and str(row.post_id) != str(article.post_id):
+            # a shared URL key but two different WordPress posts: never merge them
+            log.warning("outlet %s: %s (post %s) shares a URL key with article %s (post %s); kept apart",
+                        article.outlet, article.url, article.post_id, row.id, row.post_id)
+            canonical = article.canonical_url = canonicalize(article.url)
+            alias_hashes = {url_hash(article.url): canonical}
+            if s.scalar(select(ArticleUrlRow.article_id).where(ArticleUrlRow.url_hash.in_(list(alias_hashes)))):
+                raise ValueError(f"{article.url} is stored as another post")
+            row = None
         if row is not None:
             self._add_aliases(s, row, alias_hashes)
             if row.content_hash == article.content_hash:
+                if article.modified_at and row.modified_at != article.modified_at:
+                    row.modified_at = article.modified_at   # metadata only: no new version
                 return SaveResult("unchanged", row.id, row.version)
             return self._new_version(s, row, article, now)
 

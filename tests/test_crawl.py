@@ -349,3 +349,24 @@ def test_new_entries_in_a_child_sitemap_are_found(serve, rasad, tmp_path):
     _publish(tmp_path / "sites" / "geiroon")
     second, store = crawl(rasad, tmp_path, {"geiroon": (site, sitemap_only)}, "geiroon")
     assert store.count() == 9, second.stdout
+
+
+def test_an_api_edit_flag_is_refetched_once_not_every_poll(serve, rasad, tmp_path):
+    site = serve("geiroon")
+    api_only = {"discovery": ["api"]}
+    crawl(rasad, tmp_path, {"geiroon": (site, api_only)}, "geiroon")
+    root = tmp_path / "sites" / "geiroon"
+    for listing in root.rglob("*.json"):   # only the REST API's modified time moves (a tag edit)
+        posts = json.loads(listing.read_text(encoding="utf-8"))
+        if isinstance(posts, list):
+            for post in posts:
+                if post.get("id") == 175208:
+                    post["modified_gmt"] = "2026-11-27T09:00:00"
+            listing.write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+    site.hits.clear()
+    crawl(rasad, tmp_path, {"geiroon": (site, api_only)}, "geiroon")
+    assert article_hits(site) == ["/archives/175208"]
+    site.hits.clear()
+    result, store = crawl(rasad, tmp_path, {"geiroon": (site, api_only)}, "geiroon")
+    assert article_hits(site) == [], result.stdout
+    assert by_title(store, "ذيبان").version == 1

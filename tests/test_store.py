@@ -130,3 +130,29 @@ def test_many_processes_can_open_a_fresh_postgresql_store_at_once(pg_url):
     errors = [p.stderr.read() for p in procs if p.wait() != 0]
     assert not errors, errors[0][-800:]
     assert Store(pg_url).count() == 0
+
+
+def test_a_shared_url_key_never_merges_two_posts(db_url):
+    store = Store(db_url)
+    first = store.save_article(article(url="https://geiroon.net/archives/1", post_id="1",
+                                       canonical_url="https://geiroon.net/archives/shared"))
+    second = store.save_article(article(url="https://geiroon.net/archives/2", post_id="2", title="آخر",
+                                        text="نص مختلف تماما.", canonical_url="https://geiroon.net/archives/shared"))
+    assert second.status == "new" and second.article_id != first.article_id
+    assert store.count() == 2
+
+
+def test_listing_pages_are_never_an_articles_canonical():
+    from crawler.dedup import sane_canonical
+    url = "https://geiroon.net/archives/175204"
+    assert sane_canonical(url, "/archives/category/21/") is None
+    assert sane_canonical(url, "https://geiroon.net/") is None
+    assert sane_canonical(url, "https://other.example/archives/175204") is None
+    assert sane_canonical(url, "https://www.geiroon.net/archives/175204/") == "https://www.geiroon.net/archives/175204/"
+
+
+def test_password_with_raw_at_sign_is_refused_without_leaking_it():
+    with pytest.raises(StoreError) as err:
+        Store("postgresql://rasad:S3c@ret@127.0.0.1:1/rasad")
+    assert "S3c" not in str(err.value) and "ret" not in str(err.value).replace("percent", "")
+    assert "percent-encode" in str(err.value)

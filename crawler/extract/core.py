@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from crawler.dedup import sane_canonical
 from .clean import filter_paragraphs, is_byline
 from .dates import _zone, check_date, is_relative, parse_date
 from .encoding import decode_html
@@ -78,21 +79,7 @@ def _host(url: str) -> str:
 
 
 def _sane_canonical(candidate: str | None, url: str) -> str | None:
-    if not candidate:
-        return None
-    try:
-        absolute = urljoin(url, candidate.strip())
-        parts = urlsplit(absolute)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    a, b = _host(absolute), _host(url)
-    if b and not (a == b or a.endswith("." + b) or b.endswith("." + a)):
-        return None
-    if parts.path in ("", "/") and not parts.query:
-        return None  # the home page: a theme bug, not this article's canonical
-    return absolute
+    return sane_canonical(url, candidate)
 
 
 def _strip_site_suffix(title: str, site: str | None) -> str:
