@@ -50,7 +50,7 @@ def make_engine(url: str) -> Engine:
 
 # Modules that declare tables on storage.models.Base besides storage.models itself; each is
 # imported before the schema is created so its tables exist in every store.
-MODEL_MODULES: tuple[str, ...] = ("storage.outbox",)
+MODEL_MODULES: tuple[str, ...] = ("storage.outbox", "storage.search")
 
 
 def _import_model_modules() -> None:

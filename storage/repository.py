@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.dedup import canonicalize, shortlink, url_key
 from crawler.items import Article
+from storage import search
 from storage.db import ensure_schema, make_engine
 from storage.models import (ArticleRow, ArticleUrlRow, ArticleVersionRow, CrawlBacklogRow, CrawlRunRow,
                             HttpValidatorRow)
@@ -170,6 +171,7 @@ class Store:
         s.add(row)
         s.flush()
         self._add_aliases(s, row, alias_hashes)
+        search.index_article(s, row)
         article.id, article.first_seen_at, article.version = row.id, row.first_seen_at, row.version
         return SaveResult("new", row.id, row.version)
 
@@ -194,6 +196,7 @@ class Store:
         row.content_hash = article.content_hash
         row.version += 1
         row.updated_at = now
+        search.index_article(s, row)
         article.id, article.first_seen_at, article.version = row.id, row.first_seen_at, row.version
         return SaveResult("updated", row.id, row.version, changes)
 

@@ -1,0 +1,535 @@
+"""Full-text search over stored articles, on normalised Arabic.
+
+What is indexed: the normalised title (one column, weighted higher) and the normalised lead and
+text (another). Normalisation is ``crawler.text.normalize`` (diacritics and tatweel removed, alef
+forms, ى/ي, ة/ه unified), so "الزور" finds "الزُّور". Every Arabic token that starts with an
+attached clitic (و ف, then ب ك ل; "لل" = ل + ال) is indexed as written AND without the clitic:
+"وبالميادين" is indexed as وبالميادين, بالميادين, الميادين; "للميادين" as للميادين, الميادين. A
+query word is matched as written, so "الميادين" finds all of them and "بالميادين" finds
+"وبالميادين" but not "الميادين".
+
+Engines:
+
+- SQLite: an FTS5 table ``search_fts(title, body)`` (unicode61 tokenizer on the pre-normalised
+  tokens), ranked with bm25; ``search_docs`` maps its rowid to the article id.
+- PostgreSQL: ``search_docs.document`` is a tsvector built here (lexemes with explicit positions;
+  clitic variants share the position of the word they come from, so phrases match exactly), with
+  a GIN index; ranked with ts_rank. The 'simple' configuration is what the query side uses.
+
+The index is kept in sync by ``Store._save`` / ``Store._new_version`` (``index_article``) and
+backfilled when a store is opened (``ensure_index``, run from schema creation), which also
+rebuilds it when the indexing rules change (a fingerprint of the rules is kept in
+``schema_info``).
+
+Snippets are cut from the ORIGINAL text (token spans map back through the normaliser), so they
+read as the outlet wrote them.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+from sqlalchemy import (BigInteger, ForeignKey, Integer, String, Text, bindparam, event, text)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from crawler.text.normalize import normalize, normalize_text
+from crawler.text.tokens import tokenize
+from storage.models import Base
+
+log = logging.getLogger(__name__)
+
+INDEX_RULES_VERSION = "1"
+FINGERPRINT_KEY = "search_index"
+TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0          # bm25 column weights (SQLite)
+PG_MAX_POS = 16383                            # tsvector position limit
+PG_MAX_POSITIONS_PER_LEXEME = 256
+BACKFILL_BATCH = 1000
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_CONJ = "وف"
+_PREP = "بكل"
+
+
+class SearchDocRow(Base):
+    """One row per indexed article. On SQLite ``doc_id`` is the FTS5 rowid; on PostgreSQL
+    ``document`` holds the tsvector (the column is an unused TEXT on SQLite)."""
+    __tablename__ = "search_docs"
+    __table_args__ = {"sqlite_autoincrement": True}
+    doc_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                        autoincrement=True)
+    article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+                                            unique=True)
+    document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), nullable=True)
+
+
+# ---- tokens and clitic variants ---------------------------------------------------------
+
+def token_variants(tok: str) -> list[str]:
+    """``tok`` followed by its forms without attached clitics, the most stripped last.
+
+    و/ف (conjunction), then ب/ك/ل (preposition); "لل" is also read as ل + ال
+    ("للميادين" -> "لميادين", "الميادين"; "للبنان" -> "لبنان", "البنان").
+    A stripped form keeps at least two letters. Only Arabic tokens have variants.
+    """
+    return list(_variants(tok))
+
+
+@lru_cache(maxsize=262144)
+def _variants(tok: str) -> tuple[str, ...]:
+    if len(tok) < 3 or not ("\u0600" <= tok[0] <= "\u06ff"):
+        return (tok,)
+    out = [tok]
+    stems = [tok]
+    if tok[0] in _CONJ and len(tok) - 1 >= 2:
+        stems.append(tok[1:])
+        out.append(tok[1:])
+    for s in stems:
+        if len(s) >= 3 and s[0] in _PREP:
+            out.append(s[1:])
+            if s.startswith("لل") and len(s) >= 4:      # ل + ال with the alef dropped
+                out.append("ال" + s[2:])
+    seen: dict[str, None] = {}
+    for v in out:   # the most stripped form last (phrases: see fts_text)
+        if len(v) >= 2:
+            seen.pop(v, None)
+            seen[v] = None
+    return tuple(seen)
+
+
+@lru_cache(maxsize=262144)
+def _group_text(tok: str) -> str:
+    return " ".join(_variants(tok))
+
+
+def index_groups(text: str | None) -> list[tuple[str, ...]]:
+    """Per word of ``text`` (normalised), the word and its clitic-free variants."""
+    if not text:
+        return []
+    return [_variants(t) for t in _WORD_RE.findall(normalize_text(text))]
+
+
+def fts_text(text: str | None) -> str:
+    """What FTS5 indexes: every word followed by its variants (the most stripped one last, so a
+    phrase after a prefixed word still matches: "بدير الزور" -> "بدير دير الزور")."""
+    if not text:
+        return ""
+    return " ".join(map(_group_text, _WORD_RE.findall(normalize_text(text))))
+
+
+def body_of(lead: str | None, text: str | None) -> str:
+    """Lead and text, without indexing the lead twice when the text starts with it."""
+    lead, text = lead or "", text or ""
+    if lead and lead.strip() and lead.strip() not in text[: len(lead) + 200]:
+        return lead + "\n\n" + text
+    return text
+
+
+def pg_document(title: str | None, body: str | None) -> str:
+    """A tsvector literal: title lexemes weighted A, body lexemes D; variants share positions."""
+    lexemes: dict[str, list[str]] = {}
+    pos = 0
+    for weight, source in (("A", title), ("", body)):
+        for group in index_groups(source):
+            pos = min(pos + 1, PG_MAX_POS)
+            for lex in group:
+                plist = lexemes.setdefault(lex, [])
+                if len(plist) < PG_MAX_POSITIONS_PER_LEXEME:
+                    entry = f"{pos}{weight}"
+                    if not plist or plist[-1] != entry:
+                        plist.append(entry)
+    return " ".join(f"'{lex}':{','.join(p)}" for lex, p in lexemes.items())
+
+
+def rules_fingerprint() -> str:
+    """Changes when normalisation or variant rules change: the index is then rebuilt."""
+    probe = ("الزُّور وبالميادين للميادين فالبوكمال كالعادة أإآٱ ى ة ی ک ٣٤ ۵ ـــ "
+             "Déjà-Vu ﻻ ﷲ \u200fx\u200b")
+    payload = INDEX_RULES_VERSION + "|" + fts_text(probe) + "|" + pg_document("ا", probe)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+# ---- keeping the index in sync ----------------------------------------------------------
+
+def _conn(s: Session | Connection) -> Connection:
+    return s.connection() if isinstance(s, Session) else s
+
+
+def index_article(s: Session | Connection, row) -> None:
+    """(Re)index one article (anything with id, title, lead, text) in the current transaction."""
+    index_many(_conn(s), [(row.id, row.title, row.lead, row.text)])
+
+
+def index_many(conn: Connection, rows: Sequence[tuple[str, str | None, str | None, str | None]]) -> None:
+    """(Re)index ``rows`` of (article_id, title, lead, text)."""
+    if not rows:
+        return
+    ids = [r[0] for r in rows]
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "INSERT INTO search_docs (article_id, document) VALUES (:id, CAST(:doc AS tsvector)) "
+            "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"),
+            [{"id": aid, "doc": pg_document(t, body_of(ld, tx))} for aid, t, ld, tx in rows])
+        return
+    # SQLite: reuse the doc_id of an article indexed before, else take a new one.
+    have = dict(conn.execute(text("SELECT article_id, doc_id FROM search_docs WHERE article_id IN :ids")
+                             .bindparams(bindparam("ids", expanding=True)), {"ids": ids}).all())
+    missing = [aid for aid in dict.fromkeys(ids) if aid not in have]
+    if missing:
+        conn.execute(text("INSERT INTO search_docs (article_id) VALUES (:id)"), [{"id": a} for a in missing])
+        have.update(conn.execute(text("SELECT article_id, doc_id FROM search_docs WHERE article_id IN :ids")
+                                 .bindparams(bindparam("ids", expanding=True)), {"ids": missing}).all())
+    doc_ids = [have[aid] for aid in ids]
+    conn.execute(text("DELETE FROM search_fts WHERE rowid = :d"), [{"d": d} for d in doc_ids])
+    conn.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:d, :t, :b)"),
+                 [{"d": d, "t": fts_text(t), "b": fts_text(body_of(ld, tx))}
+                  for d, (aid, t, ld, tx) in zip(doc_ids, rows)])
+
+
+def _create_engine_objects(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_search_docs_document ON search_docs USING gin (document)"))
+    else:
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+            "title, body, tokenize = 'unicode61 remove_diacritics 0')"))
+
+
+def _create_time_index(conn: Connection) -> None:
+    """Listing newest first (search without a query, --since/--until) orders by an article's
+    time, published_at else first_seen_at: an expression index serves it on both engines."""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_time ON articles "
+                      "((coalesce(published_at, first_seen_at)))"))
+
+
+def _get_info(conn: Connection, key: str) -> str | None:
+    return conn.execute(text("SELECT value FROM schema_info WHERE key = :k"), {"k": key}).scalar()
+
+
+def _set_info(conn: Connection, key: str, value: str) -> None:
+    conn.execute(text("DELETE FROM schema_info WHERE key = :k"), {"k": key})
+    conn.execute(text("INSERT INTO schema_info (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+
+
+def ensure_index(conn: Connection) -> int:
+    """Create the engine's index objects; index every article not indexed yet (all of them when
+    the indexing rules changed). Returns how many articles were (re)indexed."""
+    _create_engine_objects(conn)
+    fingerprint = rules_fingerprint()
+    if _get_info(conn, FINGERPRINT_KEY) != fingerprint:
+        if conn.execute(text("SELECT 1 FROM search_docs LIMIT 1")).first() is not None:
+            log.warning("search index rules changed: rebuilding the search index")
+            conn.execute(text("DELETE FROM search_docs"))
+            if conn.dialect.name == "sqlite":
+                conn.execute(text("DELETE FROM search_fts"))
+        _set_info(conn, FINGERPRINT_KEY, fingerprint)
+    n_articles = conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0
+    n_docs = conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0
+    if n_docs >= n_articles:
+        return 0
+    todo = n_articles - n_docs
+    if todo > BACKFILL_BATCH:
+        log.warning("indexing %d stored articles for search (once)", todo)
+    from sqlalchemy import inspect
+    have = {c["name"] for c in inspect(conn).get_columns("articles")}
+    # an older store being migrated right now may lack lead/text: they are empty then
+    cols = ", ".join(f"a.{c}" if c in have else "NULL" for c in ("title", "lead", "text"))
+    done, last = 0, ""
+    while True:
+        rows = conn.execute(text(
+            f"SELECT a.id, {cols} FROM articles a WHERE a.id > :last AND NOT EXISTS "
+            "(SELECT 1 FROM search_docs d WHERE d.article_id = a.id) ORDER BY a.id LIMIT :n"),
+            {"last": last, "n": BACKFILL_BATCH}).all()
+        if not rows:
+            return done
+        index_many(conn, [tuple(r) for r in rows])
+        done += len(rows)
+        last = rows[-1][0]
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _on_schema(target, connection: Connection, **kw) -> None:
+    """Runs whenever a store is opened (ensure_schema -> create_all): index objects + backfill."""
+    try:
+        with connection.begin_nested():
+            _create_engine_objects(connection)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("search index objects not created: %s: %s", type(exc).__name__, exc)
+        return
+    try:
+        with connection.begin_nested():
+            _create_time_index(connection)
+    except Exception as exc:  # noqa: BLE001  (an older store gets it on its next open)
+        log.info("time index not created yet: %s: %s", type(exc).__name__, exc)
+    try:
+        with connection.begin_nested():
+            ensure_index(connection)
+    except Exception as exc:  # never stop a store from opening; search re-checks on its own open
+        log.warning("search index not brought up to date: %s: %s", type(exc).__name__, exc)
+
+
+# ---- queries ----------------------------------------------------------------------------
+
+class QueryError(ValueError):
+    """The search query cannot be parsed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]     # normalised; more than one = phrase
+    prefix: bool = False       # trailing * on the last word
+    negated: bool = False
+
+
+@dataclass
+class Query:
+    """OR of AND-clauses of terms."""
+    source: str
+    clauses: list[list[Term]] = field(default_factory=list)
+
+    def positive_terms(self) -> list[Term]:
+        return [t for c in self.clauses for t in c if not t.negated]
+
+
+_QTOKEN = re.compile(r'\s*(-?)(?:"([^"]*)"|(\S+))')
+
+
+def parse_query(source: str) -> Query:
+    """Words (all must occur), "quoted phrases", word* (prefix), -word (must not occur),
+    OR between groups: ``داعش "دير الزور" -الرقة OR هجوم*``."""
+    q = Query(source)
+    clause: list[Term] = []
+    pos = 0
+    source = source or ""
+    while pos < len(source):
+        m = _QTOKEN.match(source, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        neg, phrase, word = m.group(1), m.group(2), m.group(3)
+        if phrase is None and word == "OR" and not neg:
+            if clause:
+                q.clauses.append(clause)
+            clause = []
+            continue
+        raw = phrase if phrase is not None else word
+        prefix = phrase is None and raw.endswith("*")
+        words = tuple(_WORD_RE.findall(normalize_text(raw.rstrip("*") if prefix else raw)))
+        if not words:
+            continue
+        clause.append(Term(words, prefix, bool(neg)))
+    if clause:
+        q.clauses.append(clause)
+    q.clauses = [c for c in q.clauses if any(not t.negated for t in c)]
+    if not q.clauses:
+        raise QueryError(f"nothing to search for in {source!r} (give at least one word; -word only excludes)")
+    return q
+
+
+def to_fts5(q: Query) -> str:
+    def term(t: Term) -> str:
+        s = '"' + " ".join(t.words).replace('"', '""') + '"'
+        return s + ("*" if t.prefix else "")
+
+    parts = []
+    for clause in q.clauses:
+        pos = " AND ".join(term(t) for t in clause if not t.negated)
+        neg = [term(t) for t in clause if t.negated]
+        parts.append("(" + pos + "".join(" NOT " + n for n in neg) + ")")
+    return " OR ".join(parts)
+
+
+def to_tsquery(q: Query) -> str:
+    def term(t: Term) -> str:
+        ws = [f"'{w}'" for w in t.words]
+        if t.prefix:
+            ws[-1] += ":*"
+        s = " <-> ".join(ws)
+        s = f"({s})" if len(ws) > 1 else s
+        return ("!" + s) if t.negated else s
+
+    return " | ".join("(" + " & ".join(term(t) for t in c) + ")" for c in q.clauses)
+
+
+# ---- snippets ---------------------------------------------------------------------------
+
+def _token_matches(tok: str, terms: Iterable[Term]) -> bool:
+    variants = token_variants(tok)
+    for t in terms:
+        for w in t.words:
+            if w in variants or (t.prefix and w == t.words[-1] and any(v.startswith(w) for v in variants)):
+                return True
+    return False
+
+
+def highlight_spans(original: str, q: Query) -> list[tuple[int, int]]:
+    """Spans on ``original`` of the words that match a query word (with clitics)."""
+    if not original:
+        return []
+    terms = q.positive_terms()
+    return [(t.start, t.end) for t in tokenize(normalize(original)) if _token_matches(t.text, terms)]
+
+
+def snippet(original: str | None, q: Query | None, width: int = 160,
+            mark: tuple[str, str] = ("[", "]")) -> str:
+    """A window of ``original`` around the first matching word, matches wrapped in ``mark``;
+    whitespace collapsed. Without a match (or query): the start of the text."""
+    s = original or ""
+    spans = highlight_spans(s, q) if q else []
+    if not spans:
+        out = " ".join(s[: width * 2].split())
+        return out[:width] + ("…" if len(out) > width else "")
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    if start:
+        sp = s.rfind(" ", 0, start)
+        if sp < 0:
+            start = 0 if start < 20 else start
+        elif start - sp < 20:
+            start = sp + 1
+    end = min(len(s), start + width)
+    if end < len(s):
+        sp = s.find(" ", end)
+        end = sp if 0 <= sp < end + 20 else end
+    pieces, cur = [], start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        pieces.append(s[cur:a])
+        pieces.append(mark[0] + s[a:b] + mark[1])
+        cur = b
+    pieces.append(s[cur:end])
+    out = " ".join("".join(pieces).split())
+    return ("…" if start > 0 else "") + out + ("…" if end < len(s) else "")
+
+
+# ---- running a search -------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    article: "object"          # crawler.items.Article
+    rank: float | None         # higher is better (bm25 negated on SQLite, ts_rank on PostgreSQL)
+    story_size: int = 1        # articles of its story among the matches (with --story)
+
+
+def article_from_mapping(m) -> "object":
+    """An Article from a row mapping of ``articles`` columns (values already type-processed)."""
+    from crawler.items import Article
+    kw = {}
+    for name in Article.field_names():
+        if name in m:
+            kw[name] = m[name]
+    for name in ("tags", "sources", "places", "watches"):
+        kw[name] = list(kw.get(name) or [])
+    kw["provenance"] = dict(kw.get("provenance") or {})
+    kw["version"] = kw.get("version") or 1
+    return Article(**kw)
+
+
+def prefer_index(conn: Connection) -> None:
+    """PostgreSQL: use the GIN index for a text match. The documents are TOASTed, so the heap
+    looks small and the planner prefers a sequential scan that detoasts every document (40x
+    slower at 100,000 articles). Applies to the current transaction only."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+
+
+def match_parts(conn: Connection, q: Query):
+    """(FROM clause joined to articles, match condition, rank expression) for ``q`` on this engine."""
+    from sqlalchemy import cast, column, func, literal, literal_column, table
+    from sqlalchemy.dialects.postgresql import TSQUERY
+
+    from storage.query import ARTICLES
+    docs = SearchDocRow.__table__
+    if conn.dialect.name == "postgresql":
+        tsq = cast(literal(to_tsquery(q)), TSQUERY)
+        src = docs.join(ARTICLES, ARTICLES.c.id == docs.c.article_id)
+        return src, docs.c.document.bool_op("@@")(tsq), func.ts_rank(docs.c.document, tsq, 1)
+    fts = table("search_fts", column("rowid"))
+    src = fts.join(docs, docs.c.doc_id == fts.c.rowid).join(ARTICLES, ARTICLES.c.id == docs.c.article_id)
+    cond = text("search_fts MATCH :fts_query").bindparams(fts_query=to_fts5(q))
+    return src, cond, -literal_column(f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})")
+
+
+CANDIDATES = 5000   # a search ranks (and collapses stories) among at most this many matches
+
+
+def run_search(conn: Connection, q: Query | None, filters, limit: int = 20, sort: str = "rank",
+               candidates: int = CANDIDATES) -> list[Hit]:
+    """Articles matching ``q`` (all articles when None) and ``filters``, best first (``sort`` =
+    "rank") or newest first ("time"); with ``filters.story`` one row per story (its earliest-seen
+    article among the matches).
+
+    Bounded work: the matches are taken most recently indexed first, at most ``candidates`` of
+    them, and ranked (and collapsed into stories) among those. A query with fewer matches is
+    ranked exactly; a very common one is ranked among its most recent matches. Then only the
+    ``limit`` chosen articles are read in full.
+    """
+    from sqlalchemy import func, literal, select
+
+    from storage.query import ARTICLES, article_time, story_key, where_clauses
+    clauses = where_clauses(filters, conn.dialect.name)
+    if q is None:
+        sort = "time"
+        if not filters.story:
+            stmt = (select(ARTICLES, literal(None).label("hit_rank")).where(*clauses)
+                    .order_by(article_time().desc(), ARTICLES.c.id).limit(limit))
+            return [Hit(article_from_mapping(m), None) for m in conn.execute(stmt).mappings()]
+        cand = (select(ARTICLES.c.id, ARTICLES.c.first_seen_at, story_key().label("story_key"),
+                       article_time().label("t"), literal(None).label("hit_rank"))
+                .where(*clauses).order_by(article_time().desc()).limit(candidates))
+    else:
+        prefer_index(conn)
+        src, cond, rank = match_parts(conn, q)
+        cols = (ARTICLES.c.id, ARTICLES.c.first_seen_at, story_key().label("story_key"), article_time().label("t"))
+        if conn.dialect.name == "postgresql":
+            # the GIN index finds the matches; "doc_id + 0" keeps the planner from walking the
+            # primary key backwards and testing every document; ts_rank runs on the candidates only
+            docs = SearchDocRow.__table__
+            ids = (select(docs.c.doc_id).select_from(src).where(cond, *clauses)
+                   .order_by((docs.c.doc_id + 0).desc()).limit(candidates)
+                   .cte("matches").prefix_with("MATERIALIZED"))
+            cand = select(*cols, rank.label("hit_rank")).select_from(
+                ids.join(docs, docs.c.doc_id == ids.c.doc_id).join(ARTICLES, ARTICLES.c.id == docs.c.article_id))
+        else:
+            cand = (select(*cols, rank.label("hit_rank")).select_from(src).where(cond, *clauses)
+                    .order_by(text("search_fts.rowid DESC")).limit(candidates))
+    c = cand.cte("candidates").prefix_with("MATERIALIZED")
+    if filters.story:
+        w = select(c, func.row_number().over(partition_by=c.c.story_key, order_by=(c.c.first_seen_at, c.c.id))
+                   .label("story_rn"), func.count().over(partition_by=c.c.story_key).label("story_size")
+                   ).subquery("stories")
+        pick = select(w.c.id, w.c.hit_rank, w.c.story_size, w.c.t).where(w.c.story_rn == 1)
+        cols = w.c
+    else:
+        pick = select(c.c.id, c.c.hit_rank, literal(1).label("story_size"), c.c.t)
+        cols = c.c
+    order = (cols.hit_rank.desc(), cols.t.desc(), cols.id) if sort == "rank" else (cols.t.desc(), cols.id)
+    chosen = conn.execute(pick.order_by(*order).limit(limit)).all()
+    if not chosen:
+        return []
+    full = {m["id"]: m for m in conn.execute(select(ARTICLES).where(ARTICLES.c.id.in_([r[0] for r in chosen])))
+            .mappings()}
+    return [Hit(article_from_mapping(full[aid]), rank, size or 1) for aid, rank, size, _ in chosen if aid in full]
+
+
+def collapse_stories(stmt):
+    """``stmt`` (selecting id, first_seen_at, story_key, ...) as a subquery with ``story_rn`` (1 =
+    the story's earliest-seen article among the rows) and ``story_size``. The rows are first
+    materialised: SQLite cannot evaluate bm25() under a window function."""
+    from sqlalchemy import func, select
+    m = stmt.cte("matched").prefix_with("MATERIALIZED")
+    return select(m, func.row_number().over(partition_by=m.c.story_key, order_by=(m.c.first_seen_at, m.c.id))
+                  .label("story_rn"), func.count().over(partition_by=m.c.story_key).label("story_size")
+                  ).subquery("hits")
+
+
+def literal_column_rank():
+    from sqlalchemy import literal_column
+    return literal_column("hit_rank").desc()
