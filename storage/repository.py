@@ -170,13 +170,14 @@ class Store:
         )
         s.add(row)
         s.flush()
-        self._add_aliases(s, row, alias_hashes)
+        self._add_aliases(s, row, alias_hashes, absent=True)   # none exists: looked up above
         search.index_article(s, row)
         article.id, article.first_seen_at, article.version = row.id, row.first_seen_at, row.version
         return SaveResult("new", row.id, row.version)
 
-    def _add_aliases(self, s: Session, row: ArticleRow, alias_hashes: dict[str, str]) -> None:
-        have = set(s.scalars(select(ArticleUrlRow.url_hash).where(ArticleUrlRow.url_hash.in_(list(alias_hashes)))))
+    def _add_aliases(self, s: Session, row: ArticleRow, alias_hashes: dict[str, str], absent: bool = False) -> None:
+        have = set() if absent else set(s.scalars(
+            select(ArticleUrlRow.url_hash).where(ArticleUrlRow.url_hash.in_(list(alias_hashes)))))
         for h, url in alias_hashes.items():
             if h not in have:
                 s.add(ArticleUrlRow(url_hash=h, url=url, article_id=row.id, outlet=row.outlet))

@@ -29,11 +29,10 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from crawler.dedup import shortlink
 from crawler.neardup import (NUM_PERM, RECENT_MIN_ESTIMATE, SCHEME, Doc, band_keys, decide,
                              estimated_jaccard, signature, signature_bytes, signature_from_bytes)
-from storage.models import ArticleRow, ArticleSignatureRow, ArticleUrlRow, LshBandRow, StoryRow
-from storage.repository import Store, url_hash, utcnow
+from storage.models import ArticleRow, ArticleSignatureRow, LshBandRow, StoryRow
+from storage.repository import Store, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +271,7 @@ class StoryService:
         row = s.get(ArticleRow, article_id)
         if row is None:
             return StoryResult("missing", article_id, None)
-        self._add_post_alias(s, row)
+        # (the WordPress shortlink alias of the post is registered by Store.save_article)
         sig_row = s.scalar(select(ArticleSignatureRow).where(ArticleSignatureRow.article_id == article_id))
         current = (sig_row is not None and sig_row.scheme == SCHEME
                    and sig_row.content_hash == row.content_hash)
@@ -352,17 +351,6 @@ class StoryService:
                                   (best[1].jaccard, best[1].containment)):
                 best = (other, decision)
         return best
-
-    def _add_post_alias(self, s: Session, row: ArticleRow) -> None:
-        """Register the WordPress shortlink (host, post ID) of the article as one of its URLs,
-        so a later ``?p=ID`` link (feed, share button) is known and saved onto it."""
-        if not row.post_id or not str(row.post_id).isdigit() or not str(row.post_id).strip("0"):
-            return
-        link = shortlink(row.canonical_url or row.url, row.post_id)
-        h = url_hash(link)
-        if s.get(ArticleUrlRow, h) is None:
-            s.add(ArticleUrlRow(url_hash=h, url=link, article_id=row.id, outlet=row.outlet))
-            s.flush()
 
     def reindex(self, batch: int = 1000) -> int:
         """Rebuild the band index from the stored signatures (re-signing other schemes): after
