@@ -67,21 +67,6 @@ def _clean_author(value: str | None) -> str | None:
     return value
 
 
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-    for prefix in ("www.", "amp.", "m."):
-        if host.startswith(prefix):
-            host = host[len(prefix):]
-    return host
-
-
-def _sane_canonical(candidate: str | None, url: str) -> str | None:
-    return sane_canonical(url, candidate)
-
-
 def _strip_site_suffix(title: str, site: str | None) -> str:
     if site:
         for sep in (" - ", " | ", " – ", " — ", " :: ", " « "):
@@ -393,11 +378,11 @@ class _Run:
 
     def links_and_ids(self) -> None:
         s, ld, url = self.s, self.ld, self.url
-        canonical = _sane_canonical(s.canonical, url)
+        canonical = sane_canonical(url, s.canonical)
         if canonical:
             self.take("canonical_url", canonical, "link:canonical")
         else:
-            og_url = _sane_canonical(s.first("og:url")[0], url)
+            og_url = sane_canonical(url, s.first("og:url")[0])
             if og_url:
                 self.take("canonical_url", og_url, "og:url")
             elif s.canonical:
