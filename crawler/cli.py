@@ -130,11 +130,12 @@ COMMANDS = {
     "export": "export stored articles to csv, xlsx, jsonl or parquet",
     "run": "the service: scheduled crawls, alerts to channels, health checks (until SIGTERM/Ctrl-C)",
     "alerts": "the alert outbox: list deliveries | test CHANNEL | retry dead ones",
+    "worker": "a crawl worker on the shared Redis frontier (REDIS_URL), for rasad run --distributed",
 }
 DELEGATED = {"extract": "crawler.extract.command", "match": "crawler.geo.command",
              "import": "storage.importer", "search": "storage.analyst_cli:search_main",
              "export": "storage.analyst_cli:export_main", "run": "scheduler.service",
-             "alerts": "scheduler.alerts"}
+             "alerts": "scheduler.alerts", "worker": "crawler.frontier.worker"}
 
 
 def build_parser() -> argparse.ArgumentParser:

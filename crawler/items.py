@@ -32,6 +32,7 @@ class ArticlePage:
     status: int = 200
     discovered_via: str = ""      # "feed", "api", "sitemap", "listing"
     hints: dict = field(default_factory=dict)   # what the discovery source said (date, title)
+    context: dict = field(default_factory=dict)  # crawl bookkeeping (the shared frontier's run/entry)
 
 
 @dataclass

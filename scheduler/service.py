@@ -68,7 +68,8 @@ def adaptive_interval(history: list[dict], base: float, lo: float, hi: float) ->
 
 
 class Service:
-    def __init__(self, config: Config, store, outlets: list[str] | None = None, crawl: bool = True):
+    def __init__(self, config: Config, store, outlets: list[str] | None = None, crawl: bool = True,
+                 distributed: bool = False):
         self.config = config
         self.store = store
         self.sched = load_scheduler_settings(config)
@@ -80,6 +81,12 @@ class Service:
         self.redact.add_url_password(redis_url)
         self.dispatcher = Dispatcher(store, config, self.alert_settings, self.redact)
         self.locks = make_locks(redis_url, self.sched.lock_ttl_seconds)
+        # --distributed: crawls are seeded into the shared Redis frontier and run by `rasad worker`s
+        self.frontier = None
+        if distributed:
+            from crawler.frontier.runs import FrontierRuns
+            self.frontier = FrontierRuns(store, config, redis_url)
+            self.frontier.ping()
         self.checkins = CheckIns()
         self.stopping = threading.Event()     # no new work
         self.abandon = threading.Event()      # kill running crawls now
@@ -138,8 +145,9 @@ class Service:
             self._prewarm(o.key)
         outlets = ", ".join(f"{o.key} every {self.intervals[o.key]:.0f}s (bounds {self.bounds[o.key][1]:.0f}-"
                             f"{self.bounds[o.key][2]:.0f}s)" for o in self.outlets) or "none"
-        log.info("rasad run: pid %d; store %s; locks %s; sentry %s", os.getpid(), redact_url(self.store.url),
-                 self.locks.kind, "on" if os.environ.get("SENTRY_DSN") else "off")
+        log.info("rasad run: pid %d; store %s; locks %s; sentry %s; crawls %s", os.getpid(),
+                 redact_url(self.store.url), self.locks.kind, "on" if os.environ.get("SENTRY_DSN") else "off",
+                 "seeded into the Redis frontier for rasad workers" if self.frontier else "in subprocesses")
         log.info("crawling: %s", outlets)
         log.info("alert rules: %s; channels: %s; operators: %s",
                  ", ".join(r.name for r in self.alert_settings.rules) or "none",
@@ -209,7 +217,7 @@ class Service:
 
     def _prewarm(self, key: str) -> None:
         """Start the next crawl's process now; it imports everything and waits for "go"."""
-        if not self.sched.warm_start or self.stopping.is_set():
+        if not self.sched.warm_start or self.stopping.is_set() or self.frontier is not None:
             return
         with self.warm_lock:
             if key in self.warm and self.warm[key][0].poll() is None:
@@ -251,6 +259,8 @@ class Service:
         """Run one crawl subprocess; True when it finished normally."""
         if self.stopping.is_set():
             return False
+        if self.frontier is not None:
+            return self.run_distributed(key)
         launch = utcnow()
         timeout = self.sched.crawl_timeout_seconds
         proc, out = self._take_warm(key) or self._spawn(key, wait=False)
@@ -291,6 +301,35 @@ class Service:
             return False
         log.info("crawl of %s finished in %.1fs", key, elapsed)
         return True
+
+    def run_distributed(self, key: str) -> bool:
+        """Seed a run of ``key`` into the frontier and wait (holding the outlet's job lock) until
+        the workers have done every request of it; then record it. True when it finished."""
+        from crawler.frontier.queue import REDIS_DOWN
+        timeout = self.sched.crawl_timeout_seconds
+        outlet = self.config.outlets.get(key)
+        started = time.monotonic()
+        try:
+            closed = self.frontier.recover(key, timeout)
+            if closed:
+                log.warning("outlet %s: recorded %d run(s) left open by a stopped scheduler", key, closed)
+            run_id = self.frontier.seed(key)
+        except REDIS_DOWN as exc:
+            self._report(key, outlet, f"crawl of {key} not seeded: the frontier (Redis) is unavailable: "
+                                      f"{type(exc).__name__}")
+            return False
+        outcome = self.frontier.wait(run_id, timeout, stop=self.abandon.is_set)
+        status = self.frontier.finish(run_id, key, outcome, timeout)
+        elapsed = time.monotonic() - started
+        if outcome == "timeout":
+            self._report(key, outlet, f"crawl of {key} timed out after {timeout:.0f}s on the frontier "
+                                      "(are workers running? see `rasad stats`)")
+        elif outcome == "lost":
+            self._report(key, outlet, f"crawl of {key}: the frontier lost run {run_id} (Redis restarted "
+                                      "without persistence?); the next run pages past stored articles")
+        else:
+            log.info("crawl of %s (run %d on the frontier) %s in %.1fs", key, run_id, status, elapsed)
+        return status == "finished"
 
     def _report(self, key: str, outlet, message: str) -> None:
         if os.environ.get("SENTRY_DSN"):
@@ -425,8 +464,14 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="rasad run", description="the service: scheduled crawls, alerts, health")
     parser.add_argument("--outlets", help="comma-separated outlet keys (default: every enabled outlet)")
     parser.add_argument("--no-crawl", action="store_true", help="only alerts and health (crawls run elsewhere)")
+    parser.add_argument("--distributed", action="store_true",
+                        help="seed crawls into the shared Redis frontier (REDIS_URL) for `rasad worker`s "
+                             "instead of crawling in this process")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
+    if args.distributed and not os.environ.get("REDIS_URL"):
+        print("rasad: error: --distributed needs REDIS_URL (the shared frontier)", file=sys.stderr)
+        return 2
     done = threading.Event()
     state: dict = {}
 
@@ -457,7 +502,7 @@ def main(argv: list[str]) -> int:
     init_sentry(redactor, "service")
     outlets = [k.strip() for k in args.outlets.split(",") if k.strip()] if args.outlets else None
     try:
-        service = Service(config, store, outlets, crawl=not args.no_crawl)
+        service = Service(config, store, outlets, crawl=not args.no_crawl, distributed=args.distributed)
     except ConfigError:
         raise
     except Exception as exc:  # Redis unreachable, ...

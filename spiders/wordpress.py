@@ -113,6 +113,16 @@ class WordPressSpider(scrapy.Spider):
     def store(self):
         return store_for(self.crawler)
 
+    # ---- hooks for the shared frontier (crawler/frontier/spider.py) --------------------
+
+    def _carry(self) -> dict:
+        """Meta every new request of this crawl carries (the frontier adds outlet and run)."""
+        return {}
+
+    def _item_context(self, response) -> dict:
+        """Context an ArticlePage carries through the pipelines (the frontier's run and entry)."""
+        return {}
+
     # ---- discovery chain --------------------------------------------------------------
 
     async def start(self):
@@ -129,8 +139,9 @@ class WordPressSpider(scrapy.Spider):
             self.logger.info("outlet %s: the last run stopped paging early; paging past stored ones", self.outlet.key)
         for url in self.store.backlog(self.outlet.key):
             self.crawler.stats.inc_value("rasad/backlog_retries")
+            # an explicit retry: never dropped as "seen" by a (shared, expiring) dupefilter
             yield scrapy.Request(url, callback=self.parse_article, errback=self._article_failed,
-                                 meta={"source": "backlog", "hints": {}})
+                                 meta={"source": "backlog", "hints": {}, **self._carry()}, dont_filter=True)
         yield from self._next_source(None)
 
     def _next_source(self, reason: str | None):
@@ -152,7 +163,10 @@ class WordPressSpider(scrapy.Spider):
         """A discovery request; page 1 is conditional and its failure moves down the chain."""
         if conditional is None:
             conditional = page == 1 and source != "sitemap"  # sitemap: the child sitemaps are
-        meta.update(source=source, page=page, alternatives=list(alternatives), conditional=conditional)
+        # the discovery sources still to try travel with the request (another process may
+        # handle its failure when the frontier is shared)
+        meta.update(source=source, page=page, alternatives=list(alternatives), conditional=conditional,
+                    sources_left=list(self._queue), **self._carry())
         return scrapy.Request(url, callback=callback, errback=self._source_failed, meta=meta,
                               dont_filter=(page == 1), priority=-page)
 
@@ -174,11 +188,12 @@ class WordPressSpider(scrapy.Spider):
             return
         if response is None and not failure.check(IgnoreRequest):
             # connection refused, DNS, timeout after retries: the site is down, not this source
-            self._queue.clear()
+            request.meta["sources_left"] = []
             request.meta["alternatives"] = []
         yield from self._try_alternative_or_next(request, f"{meta['source']} {request.url} gave {what}")
 
     def _try_alternative_or_next(self, request, reason: str):
+        self._queue = list(request.meta.get("sources_left", self._queue))
         alternatives = list(request.meta.get("alternatives") or [])
         if alternatives:
             self.discovery_errors.append(reason)
@@ -272,7 +287,7 @@ class WordPressSpider(scrapy.Spider):
             self.crawler.stats.inc_value("rasad/article_requests")
             hints = {k: entry[k] for k in ("published_at", "modified_at", "title") if entry.get(k)}
             yield scrapy.Request(url, callback=self.parse_article, errback=self._article_failed,
-                                 meta={"source": source, "hints": hints, "refetch": refetch},
+                                 meta={"source": source, "hints": hints, "refetch": refetch, **self._carry()},
                                  dont_filter=refetch)
         self.crawler.stats.inc_value("rasad/entries_seen", len(entries))
         if not entries or not paging:
@@ -458,6 +473,7 @@ class WordPressSpider(scrapy.Spider):
                 "redirect_urls", [response.request.url])[0],
             body=response.body, encoding=encoding, status=response.status,
             discovered_via=response.meta.get("source", ""), hints=dict(response.meta.get("hints") or {}),
+            context=self._item_context(response),
         )
 
     def _article_failed(self, failure):
