@@ -80,9 +80,11 @@ def bigsite():
         s.stop()
 
 
-def write_config(tmp_path: Path, site, *, lease: float = 5, hook=None, interval: float = 600) -> Path:
+def write_config(tmp_path: Path, site, *, lease: float = 5, hook=None, interval: float = 600, more=None) -> Path:
     fixed = {"interval_seconds": interval, "min_interval_seconds": interval, "max_interval_seconds": interval}
-    config = service_config(tmp_path / "rasad.toml", outlets={"bench": (site, {**BENCH, **fixed})},
+    outlets = {"bench": (site, {**BENCH, **fixed})}
+    outlets.update({key: (other, {**BENCH, **fixed}) for key, other in (more or {}).items()})
+    config = service_config(tmp_path / "rasad.toml", outlets=outlets,
                             channels={"hook": hook.url} if hook else None, rules=[RULE] if hook else None,
                             alerts={"story_settle_seconds": 0, "max_age_hours": 24 * 3650},
                             scheduler={"jitter_seconds": 0, "crawl_timeout_seconds": 300},
@@ -111,15 +113,44 @@ def assert_each_article_once(store: Store, n: int) -> None:
     assert {r.title for r in rows} == {f"تقرير رقم {i}: تطورات ميدانية في ريف دير الزور" for i in range(1, n + 1)}
 
 
-def seed_and_wait(store: Store, config: Path, redis_url: str, timeout: float = 240) -> tuple[int, str, str]:
-    """Seed one run of the bench outlet as `rasad run --distributed` does; returns its outcome."""
+def seed_and_wait(store: Store, config: Path, redis_url: str, timeout: float = 240,
+                  outlet: str = "bench") -> tuple[int, str, str]:
+    """Seed one run of an outlet as `rasad run --distributed` does; returns its outcome."""
     from crawler.config import load_config
     from crawler.frontier.runs import FrontierRuns
     runs = FrontierRuns(store, load_config(config), redis_url)
-    run_id = runs.seed("bench")
+    run_id = runs.seed(outlet)
     outcome = runs.wait(run_id, timeout)
-    status = runs.finish(run_id, "bench", outcome, timeout)
+    status = runs.finish(run_id, outlet, outcome, timeout)
     return run_id, outcome, status
+
+
+def test_runs_of_two_outlets_in_one_worker_keep_their_own_counts(tmp_path, bigsite, workers, pg_url, redis_url):
+    # one worker interleaves the requests of both runs; each run's counts must be its own
+    a, b = bigsite(120, delay=0.01), bigsite(70, delay=0.01)
+    config = write_config(tmp_path, a, more={"other": b})
+    worker = workers(config, pg_url, redis_url)
+    store = Store(pg_url)
+    import threading
+    results = {}
+    threads = [threading.Thread(target=lambda key=key: results.__setitem__(
+        key, seed_and_wait(store, config, redis_url, 180, outlet=key))) for key in ("bench", "other")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=240)
+    assert all(results[k][1:] == ("done", "finished") for k in ("bench", "other")), (results, worker.output()[-3000:])
+    with store.session() as s:
+        rows = {r.outlet: r for r in s.scalars(select(CrawlRunRow))}
+    for key, n in (("bench", 120), ("other", 70)):
+        counts = rows[key].counts
+        assert counts["rasad/articles/new"] == n and counts["rasad/article_requests"] == n, (key, counts)
+        assert counts["rasad/extracted"] == n and counts["rasad/entries_seen"] == n, (key, counts)
+        assert counts["rasad/discovery_pages/feed"] == -(-n // 50), (key, counts)
+        assert not any(k.startswith("rasad/frontier/") for k in counts), counts
+    assert "overlapping steps" not in worker.output()
+    assert worker.stop() == 0
+    store.close()
 
 
 def test_two_workers_two_schedulers_store_every_article_once_and_alert_once(
