@@ -86,8 +86,10 @@ def cmd_stats(args) -> int:
     config = get_config()
     store = open_store()
     stats = store.outlet_stats()
+    frontier = _frontier_overview(config)
     if args.json:
-        print(json.dumps(stats, default=str, ensure_ascii=False, indent=2))
+        out = {"outlets": stats, "frontier": frontier} if frontier is not None else stats
+        print(json.dumps(out, default=str, ensure_ascii=False, indent=2))
         return 0
     rows = []
     for s in stats:
@@ -99,7 +101,33 @@ def cmd_stats(args) -> int:
     print(f"store: {redact_url(store.url)}")
     print(_table(rows, ["outlet", "articles", "last new", "last crawl", "status", "new", "skipped",
                         "failed fetches", "failed runs in a row"]))
+    if frontier is not None:
+        if "error" in frontier:
+            print(f"\nfrontier: unreachable ({frontier['error']})")
+        else:
+            print(f"\nfrontier: {frontier['queued']} queued, {frontier['leased']} leased, "
+                  f"{len(frontier['workers'])} worker(s) alive, {frontier['requeued']} lease(s) taken over "
+                  "from stopped workers")
+            for wid, info in sorted(frontier["workers"].items()):
+                print(f"  worker {wid}: {info.get('held', 0)} in hand, {info.get('responses', 0)} responses, "
+                      f"{info.get('stored', 0)} new articles since start")
     return 0
+
+
+def _frontier_overview(config) -> dict | None:
+    """The shared frontier's state when REDIS_URL is set (workers and queue), else None."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return None
+    try:
+        import redis
+
+        from crawler.frontier.keys import Keys
+        from crawler.frontier.runs import frontier_overview
+        server = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        return frontier_overview(server, Keys(str((config.raw.get("frontier") or {}).get("prefix", "rasad"))))
+    except Exception as exc:  # noqa: BLE001 - stats still shows the store
+        return {"error": type(exc).__name__}
 
 
 # ---- delegated commands -----------------------------------------------------------------

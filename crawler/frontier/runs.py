@@ -192,21 +192,23 @@ class FrontierRuns:
             closed += 1
         return closed
 
-    # ---- the whole frontier -------------------------------------------------------------------
-
     def overview(self) -> dict:
-        """Queue length, leased entries, live workers (for `rasad stats` and health)."""
-        pipe = self.server.pipeline()
-        pipe.zcard(self.keys.queue)
-        pipe.zcard(self.keys.inflight)
-        pipe.hgetall(self.keys.workers)
-        pipe.hgetall(self.keys.stats)
-        queued, inflight, workers, stats = pipe.execute()
-        now = time.time()
-        alive = {}
-        for wid, beat in workers.items():
-            info = json.loads(beat)
-            if now - info.get("at", 0) < 3 * info.get("every", 10):
-                alive[wid.decode()] = info
-        return {"queued": queued, "leased": inflight, "workers": alive,
-                "requeued": int(stats.get(b"requeued", 0) or 0)}
+        return frontier_overview(self.server, self.keys)
+
+
+def frontier_overview(server, keys: Keys) -> dict:
+    """Queue length, leased entries, live workers, leases taken over (`rasad stats`)."""
+    pipe = server.pipeline()
+    pipe.zcard(keys.queue)
+    pipe.zcard(keys.inflight)
+    pipe.hgetall(keys.workers)
+    pipe.hgetall(keys.stats)
+    queued, inflight, workers, stats = pipe.execute()
+    now = time.time()
+    alive = {}
+    for wid, beat in workers.items():
+        info = json.loads(beat)
+        if now - info.get("at", 0) < 3 * info.get("every", 10):
+            alive[wid.decode()] = info
+    return {"queued": queued, "leased": inflight, "workers": alive,
+            "requeued": int(stats.get(b"requeued", 0) or 0)}

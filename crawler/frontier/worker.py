@@ -128,6 +128,13 @@ def main(argv: list[str]) -> int:
                 raise
             time.sleep(1 + attempt)
 
+    from scheduler.monitoring import init_sentry
+    from scheduler.redact import Redactor
+    redactor = Redactor([])
+    redactor.add_url_password(redis_url)
+    redactor.add_url_password(store_url)
+    init_sentry(redactor, "worker")     # errors logged by the worker reach Sentry (when SENTRY_DSN is set)
+
     from scrapy.crawler import CrawlerProcess
 
     from crawler.crawl import project_settings

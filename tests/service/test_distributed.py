@@ -170,6 +170,9 @@ def test_two_workers_two_schedulers_store_every_article_once_and_alert_once(
         stories = s.scalar(select(func.count(func.distinct(ArticleRow.story_id))))
     wait_until(lambda: len(hook.delivered()) >= stories, 120, 0.5, f"{stories} alerts")
     time.sleep(3)   # anything sent twice would arrive now
+    shown = subprocess.run([sys.executable, "-m", "crawler.cli", "stats"], cwd=ROOT, capture_output=True, text=True,
+                           env=dict(os.environ, RASAD_CONFIG=str(config), RASAD_DB_URL=pg_url, REDIS_URL=redis_url))
+    assert "2 worker(s) alive" in shown.stdout and "bench" in shown.stdout, shown.stdout + shown.stderr
     assert a.terminate() == 0, a.output()[-3000:]
     assert b.terminate() == 0, b.output()[-3000:]
     assert w1.stop() == 0, w1.output()[-3000:]
