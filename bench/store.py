@@ -15,7 +15,10 @@ Measured:
 - export rate (rows/s) and peak RSS of ``rasad export`` for CSV and JSON Lines (a child process,
   whole store, peak RSS from wait4);
 - search latency (median, p95) of ten typical queries (run_search + snippets of the hits, 20 hits,
-  each query repeated ``--repeat`` times on a fresh connection).
+  each query repeated ``--repeat`` times on a fresh connection);
+- the same for filtered searches (``FILTERED``: --outlet, --watch, --place with a district,
+  --since a year / the last month, place and since together, --story), each kind with a common
+  word and a rarer two-word query, reported per kind.
 Targets: export >= 20,000 rows/s with RSS < 200 MB; search p95 <= 300 ms.
 """
 from __future__ import annotations
@@ -73,6 +76,25 @@ DIACRITICS = ("\u064e", "\u064f", "\u0650", "\u0651", "\u0652", "")
 TAIL_WORDS = 40000
 QUERIES = ["الميادين", "دير الزور", "داعش", "قصف مسيرة", '"الطائرة المسيرة"', "اغتيال ناشط", "النفط OR الغاز",
            "البوكمال -العراق", "اعتقال*", "الهلال الأحمر مساعدات"]
+
+
+# filtered searches (each with every FILTER_QUERIES query); the generated store spans 2024-11-01
+# to 2026-11-01 (Damascus), so "last month" is a recent window as --since 30d is on a live store
+FILTER_QUERIES = ["قصف", "اغتيال ناشط"]
+FILTERED = [
+    ("--outlet geiroon", dict(outlets=["geiroon"])),
+    ("--watch deir-ez-zor", dict(watches=["deir-ez-zor"])),
+    ("--place الميادين (district, with its towns)", dict(places=["منطقة الميادين"])),
+    ("--since 2026-01-01", dict(since="2026-01-01")),
+    ("--since 2026-10-01 (last month)", dict(since="2026-10-01")),
+    ("--place الميادين --since 2026-10-01", dict(places=["منطقة الميادين"], since="2026-10-01")),
+    ("--story", dict(story=True)),
+]
+
+
+def p95_of(values: list[float]) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(0.95 * (len(v) - 1))))]
 
 
 class Gen:
@@ -151,7 +173,8 @@ def bulk_load(store: Store, gen: Gen, start: int, n: int, batch: int = 2000) -> 
                 urls.append({"url_hash": url_hash(a.url), "url": a.url, "article_id": aid, "outlet": a.outlet})
             conn.execute(insert(ArticleRow.__table__), rows)
             conn.execute(insert(ArticleUrlRow.__table__), urls)
-            search.index_many(conn, [(r["id"], r["title"], r["lead"], r["text"]) for r in rows])
+            search.index_many(conn, [(r["id"], r["title"], r["lead"], r["text"]) for r in rows],
+                              [search.doc_facets(r["outlet"], r["places"], r["watches"]) for r in rows])
             conn.commit()
             done = lo + len(arts) - start
             if sys.stderr.isatty():
@@ -189,6 +212,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="runs of each search query")
     ap.add_argument("--dir", default="/tmp", help="where the SQLite file and exports go (removed after)")
     ap.add_argument("--keep", action="store_true", help="keep the store and exports")
+    ap.add_argument("--skip-export", action="store_true", help="measure search only")
     ap.add_argument("--reuse", metavar="URL", help="measure export and search on this existing store "
                     "(e.g. one kept with --keep); nothing is generated or dropped")
     args = ap.parse_args(argv)
@@ -239,10 +263,11 @@ def main(argv=None) -> int:
             n = conn.execute(text("SELECT count(*) FROM articles")).scalar()
         print(f"store: {n:,} articles" + (f", text {avg_chars:,.0f} chars / {avg_words:,.0f} words on average"
                                            if avg_chars else "")
-              + (f", file {os.path.getsize(work / 'bench.db') / 1e9:.2f} GB" if url.endswith("bench.db") else ""))
+              + (f", file {os.path.getsize(url.split(':///', 1)[1]) / 1e9:.2f} GB" if url.startswith("sqlite:///")
+                 else ""))
         store.close()
 
-        for fmt in ("csv", "jsonl"):
+        for fmt in () if args.skip_export else ("csv", "jsonl"):
             out = work / f"export.{fmt}"
             rows, secs, rss, cpu = run_export(url, fmt, out)
             print(f"export {fmt:5s}: {rows:,} rows in {secs:.1f} s = {fmt_rate(rows, secs)} (wall, incl. start-up; "
@@ -263,28 +288,38 @@ def main(argv=None) -> int:
                 if rep:           # the first round warms the caches
                     times[qs].append((time.perf_counter() - t0) * 1000)
                 counts[qs] = len(hits)
-        # with filters, as analysts use them
-        filtered = []
+        # with filters, as analysts use them: a common word and a rarer one, each filter kind
+        filtered: dict[str, list[float]] = {name: [] for name, _ in FILTERED}
+        fcounts: dict[str, list[int]] = {name: [] for name, _ in FILTERED}
         with store.engine.connect() as conn:
             from storage.query import build_filters
-            for kw in (dict(outlets=["geiroon"]), dict(watches=["deir-ez-zor"]), dict(since="2026-01-01"),
-                       dict(places=["الميادين"]), dict(story=True)):
-                f = build_filters(conn, **kw)
-                for rep in range(args.repeat):
-                    t0 = time.perf_counter()
-                    search.run_search(conn, search.parse_query("قصف"), f, limit=20)
-                    filtered.append((time.perf_counter() - t0) * 1000)
+            for rep in range(args.repeat + 1):
+                for name, kw in FILTERED:
+                    for qs in FILTER_QUERIES:
+                        f = build_filters(conn, **kw)
+                        t0 = time.perf_counter()
+                        hits = search.run_search(conn, search.parse_query(qs), f, limit=20)
+                        for h in hits:
+                            search.snippet(h.article.text, search.parse_query(qs))
+                        if rep:
+                            filtered[name].append((time.perf_counter() - t0) * 1000)
+                        else:
+                            fcounts[name].append(len(hits))
+                conn.rollback()
         store.close()
         allt = sorted(x for v in times.values() for x in v)
-        p95 = allt[min(len(allt) - 1, int(round(0.95 * (len(allt) - 1))))]
+        p95 = p95_of(allt)
         print(f"search, 10 queries x {args.repeat}: median {statistics.median(allt):.0f} ms, p95 {p95:.0f} ms, "
               f"max {allt[-1]:.0f} ms")
         for qs in QUERIES:
             print(f"  {statistics.median(times[qs]):7.1f} ms  {qs}")
-        filtered.sort()
-        fp95 = filtered[min(len(filtered) - 1, int(round(0.95 * (len(filtered) - 1))))]
-        print(f"search 'قصف' with a filter (outlet / watch / since / place / --story) x {args.repeat}: "
-              f"median {statistics.median(filtered):.0f} ms, p95 {fp95:.0f} ms")
+        allf = sorted(x for v in filtered.values() for x in v)
+        print(f"search with a filter, {len(FILTERED)} kinds x {FILTER_QUERIES} x {args.repeat}: "
+              f"median {statistics.median(allf):.0f} ms, p95 {p95_of(allf):.0f} ms, max {allf[-1]:.0f} ms")
+        for name, _ in FILTERED:
+            v = sorted(filtered[name])
+            print(f"  median {statistics.median(v):7.1f} ms  p95 {p95_of(v):7.1f} ms  {name}  "
+                  f"(hits {'/'.join(map(str, fcounts[name]))})")
     finally:
         if admin is not None:
             if not args.keep:

@@ -157,18 +157,52 @@ def _json_any(dialect: str, column: str, values: list[str], param: str, key: str
     return text(sql).bindparams(bindparam(param, value=list(values), expanding=True))
 
 
-def where_clauses(f: Filters, dialect: str) -> list[ColumnElement]:
-    """SQL conditions on the ``articles`` table for the filters (story collapse excluded)."""
-    out: list[ColumnElement] = []
+def facet_groups(f: Filters) -> list[tuple[str, list[str]]]:
+    """(bind name, facet values) per outlet/watch/place filter: a document passes a group when it
+    has one of its facets (storage.search.doc_facets)."""
+    out = []
     if f.outlets:
-        # "outlet || ''": not the outlet index. Lists and exports walk the time or first_seen_at
-        # index and filter; with the outlet index the planner sorted every article of the
-        # outlet again for each page (seconds on a large store)
-        out.append((ARTICLES.c.outlet + "").in_(f.outlets))
+        out.append(("f_outlets", ["o:" + v for v in f.outlets]))
     if f.watches:
-        out.append(_json_any(dialect, "watches", f.watches, "f_watches", None))
+        out.append(("f_watches", ["w:" + v for v in f.watches]))
     if f.places:
-        out.append(_json_any(dialect, "places", f.places, "f_places", "pcode"))
+        out.append(("f_places", ["p:" + v for v in f.places]))
+    return out
+
+
+def _facet_exists(dialect: str, doc_id: str, param: str, values: list[str]) -> ColumnElement:
+    # SQLite: "+sf.facet" keeps the planner on the primary key (doc_id, facet): a document has
+    # a few facets, read in one seek, while a place filter lists dozens of p-codes (one seek each)
+    facet = "+sf.facet" if dialect == "sqlite" else "sf.facet"
+    sql = f"EXISTS (SELECT 1 FROM search_facets sf WHERE sf.doc_id = {doc_id} AND {facet} IN :{param})"
+    return text(sql).bindparams(bindparam(param, value=list(values), expanding=True))
+
+
+def where_clauses(f: Filters, dialect: str, doc_id: str | None = None) -> list[ColumnElement]:
+    """SQL conditions on the ``articles`` table for the filters (story collapse excluded).
+
+    ``doc_id``: an SQL expression for the search document of the row (``search_fts.rowid``,
+    ``search_docs.doc_id``), given when ``search_facets`` is complete: outlet, watch and place
+    are then tested there (an indexed lookup) instead of on the article's columns."""
+    out: list[ColumnElement] = []
+    if doc_id is not None:
+        out.extend(_facet_exists(dialect, doc_id, param, values) for param, values in facet_groups(f))
+    else:
+        if f.outlets:
+            # "outlet || ''": not the outlet index. Lists and exports walk the time or first_seen_at
+            # index and filter; with the outlet index the planner sorted every article of the
+            # outlet again for each page (seconds on a large store)
+            out.append((ARTICLES.c.outlet + "").in_(f.outlets))
+        if f.watches:
+            out.append(_json_any(dialect, "watches", f.watches, "f_watches", None))
+        if f.places:
+            out.append(_json_any(dialect, "places", f.places, "f_places", "pcode"))
+    out.extend(time_clauses(f))
+    return out
+
+
+def time_clauses(f: Filters) -> list[ColumnElement]:
+    out: list[ColumnElement] = []
     if f.since:
         out.append(article_time() >= f.since)
     if f.until:

@@ -16,6 +16,12 @@ Engines:
   clitic variants share the position of the word they come from, so phrases match exactly), with
   a GIN index; ranked with ts_rank. The 'simple' configuration is what the query side uses.
 
+Filters on both engines: ``search_facets`` holds, per indexed document, its outlet (``o:KEY``),
+watches (``w:NAME``) and place codes (``p:PCODE``), so --outlet/--watch/--place test a small
+indexed table instead of reading each matching article's JSON columns. Written with the document
+(``index_many``); an older store gets it backfilled once when opened (``schema_info`` key
+``search_facets`` marks it complete; until then filters read the article columns as before).
+
 The index is kept in sync by ``Store._save`` / ``Store._new_version`` (``index_article``) and
 backfilled when a store is opened (``ensure_index``, run from schema creation), which also
 rebuilds it when the indexing rules change (a fingerprint of the rules is kept in
@@ -27,13 +33,14 @@ read as the outlet wrote them.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Sequence
 
-from sqlalchemy import (BigInteger, ForeignKey, Integer, String, Text, bindparam, event, text)
+from sqlalchemy import (BigInteger, ForeignKey, Index, Integer, String, Text, bindparam, event, text)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -46,10 +53,12 @@ log = logging.getLogger(__name__)
 
 INDEX_RULES_VERSION = "1"
 FINGERPRINT_KEY = "search_index"
+FACETS_KEY, FACETS_VERSION = "search_facets", "1"
 TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0          # bm25 column weights (SQLite)
 PG_MAX_POS = 16383                            # tsvector position limit
 PG_MAX_POSITIONS_PER_LEXEME = 256
 BACKFILL_BATCH = 1000
+FACET_BATCH = 5000
 
 _WORD_RE = re.compile(r"[^\W_]+")
 _CONJ = "وف"
@@ -66,6 +75,43 @@ class SearchDocRow(Base):
     article_id: Mapped[str] = mapped_column(String(32), ForeignKey("articles.id", ondelete="CASCADE"),
                                             unique=True)
     document: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), nullable=True)
+
+
+class SearchFacetRow(Base):
+    """What --outlet, --watch and --place test, per indexed document: ``o:<outlet>``,
+    ``w:<watch>``, ``p:<pcode>`` (see ``doc_facets``). No foreign key (search_docs may be dropped
+    and rebuilt): rows of a removed document are never matched, and a document's rows are
+    replaced whenever it is (re)indexed."""
+    __tablename__ = "search_facets"
+    __table_args__ = (Index("ix_search_facets_facet", "facet", "doc_id"), {"sqlite_with_rowid": False})
+    doc_id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                        autoincrement=False)
+    facet: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+def _json_list(v) -> list:
+    if isinstance(v, (bytes, str)):
+        try:
+            v = json.loads(v)
+        except ValueError:
+            return []
+    return v if isinstance(v, list) else []
+
+
+def doc_facets(outlet, places, watches) -> list[str]:
+    """The facets of an article (stored values: JSON text or lists). Matches what the filters on
+    the article columns test (storage.query): the outlet; string elements of ``watches``; the
+    string ``pcode`` of each object in ``places``."""
+    out: dict[str, None] = {}
+    if isinstance(outlet, str):
+        out["o:" + outlet] = None
+    for w in _json_list(watches):
+        if isinstance(w, str):
+            out["w:" + w] = None
+    for p in _json_list(places):
+        if isinstance(p, dict) and isinstance(p.get("pcode"), str):
+            out["p:" + p["pcode"]] = None
+    return [f for f in out if len(f) <= 255]
 
 
 # ---- tokens and clitic variants ---------------------------------------------------------
@@ -161,20 +207,50 @@ def _conn(s: Session | Connection) -> Connection:
 
 
 def index_article(s: Session | Connection, row) -> None:
-    """(Re)index one article (anything with id, title, lead, text) in the current transaction."""
-    index_many(_conn(s), [(row.id, row.title, row.lead, row.text)])
+    """(Re)index one article (anything with id, title, lead, text) in the current transaction.
+    Its outlet, places and watches (filter facets) are taken from ``row`` when it has them (an
+    ORM row may hold changes not flushed yet), else read from the store."""
+    facets = None
+    if all(hasattr(row, a) for a in ("outlet", "places", "watches")):
+        facets = [doc_facets(row.outlet, row.places, row.watches)]
+    index_many(_conn(s), [(row.id, row.title, row.lead, row.text)], facets)
 
 
-def index_many(conn: Connection, rows: Sequence[tuple[str, str | None, str | None, str | None]]) -> None:
-    """(Re)index ``rows`` of (article_id, title, lead, text)."""
+def _stored_facets(conn: Connection, ids: Sequence[str]) -> list[list[str]]:
+    from sqlalchemy import inspect
+    have = {c["name"] for c in inspect(conn).get_columns("articles")}
+    cols = ", ".join(c if c in have else "NULL" for c in ("outlet", "places", "watches"))
+    found = {r[0]: doc_facets(*r[1:]) for r in conn.execute(
+        text(f"SELECT id, {cols} FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(ids)})}
+    return [found.get(aid, []) for aid in ids]
+
+
+def index_many(conn: Connection, rows: Sequence[tuple[str, str | None, str | None, str | None]],
+               facets: Sequence[Sequence[str]] | None = None) -> None:
+    """(Re)index ``rows`` of (article_id, title, lead, text); ``facets`` (per row, see
+    ``doc_facets``) are read from the stored articles when not given."""
     if not rows:
         return
     ids = [r[0] for r in rows]
+    if facets is None:
+        facets = _stored_facets(conn, ids)
+    last = {aid: list(fs) for aid, fs in zip(ids, facets)}     # an article twice: its last facets
     if conn.dialect.name == "postgresql":
         conn.execute(text(
             "INSERT INTO search_docs (article_id, document) VALUES (:id, CAST(:doc AS tsvector)) "
             "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"),
             [{"id": aid, "doc": pg_document(t, body_of(ld, tx))} for aid, t, ld, tx in rows])
+        uniq = list(last)
+        conn.execute(text("DELETE FROM search_facets WHERE doc_id IN "
+                          "(SELECT doc_id FROM search_docs WHERE article_id = ANY(:ids))"), {"ids": uniq})
+        pairs = [(aid, f) for aid in uniq for f in last[aid]]
+        if pairs:
+            conn.execute(text(
+                "INSERT INTO search_facets (doc_id, facet) SELECT d.doc_id, v.facet "
+                "FROM unnest(CAST(:aids AS text[]), CAST(:facets AS text[])) AS v(aid, facet) "
+                "JOIN search_docs d ON d.article_id = v.aid ON CONFLICT DO NOTHING"),
+                {"aids": [a for a, _ in pairs], "facets": [f for _, f in pairs]})
         return
     # SQLite: reuse the doc_id of an article indexed before, else take a new one.
     have = dict(conn.execute(text("SELECT article_id, doc_id FROM search_docs WHERE article_id IN :ids")
@@ -189,6 +265,10 @@ def index_many(conn: Connection, rows: Sequence[tuple[str, str | None, str | Non
     conn.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:d, :t, :b)"),
                  [{"d": d, "t": fts_text(t), "b": fts_text(body_of(ld, tx))}
                   for d, (aid, t, ld, tx) in zip(doc_ids, rows)])
+    conn.execute(text("DELETE FROM search_facets WHERE doc_id = :d"), [{"d": have[a]} for a in last])
+    pairs = [{"d": have[aid], "f": f} for aid, fs in last.items() for f in fs]
+    if pairs:
+        conn.execute(text("INSERT OR IGNORE INTO search_facets (doc_id, facet) VALUES (:d, :f)"), pairs)
 
 
 def _create_engine_objects(conn: Connection) -> None:
@@ -216,18 +296,64 @@ def _set_info(conn: Connection, key: str, value: str) -> None:
     conn.execute(text("INSERT INTO schema_info (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
 
 
+def facets_ready(conn: Connection) -> bool:
+    """Whether ``search_facets`` covers every indexed document (filters may use it)."""
+    try:
+        return _get_info(conn, FACETS_KEY) == FACETS_VERSION
+    except Exception:  # noqa: BLE001  (no schema_info: an unopened store)
+        return False
+
+
+def _backfill_facets(conn: Connection, have: set[str]) -> int:
+    """Facets of every indexed document, from the stored articles (once per store)."""
+    cols = ", ".join(f"a.{c}" if c in have else "NULL" for c in ("outlet", "places", "watches"))
+    conn.execute(text("DELETE FROM search_facets"))
+    pg = conn.dialect.name == "postgresql"
+    done, last = 0, -1
+    while True:
+        rows = conn.execute(text(
+            f"SELECT d.doc_id, {cols} FROM search_docs d JOIN articles a ON a.id = d.article_id "
+            "WHERE d.doc_id > :last ORDER BY d.doc_id LIMIT :n"), {"last": last, "n": FACET_BATCH}).all()
+        if not rows:
+            if pg:
+                conn.execute(text("ANALYZE search_facets"))    # else the planner guesses its rows
+            return done
+        pairs = [(r[0], f) for r in rows for f in doc_facets(*r[1:])]
+        if pairs and pg:
+            conn.execute(text("INSERT INTO search_facets (doc_id, facet) SELECT * FROM "
+                              "unnest(CAST(:d AS bigint[]), CAST(:f AS text[])) ON CONFLICT DO NOTHING"),
+                         {"d": [d for d, _ in pairs], "f": [f for _, f in pairs]})
+        elif pairs:
+            conn.execute(text("INSERT OR IGNORE INTO search_facets (doc_id, facet) VALUES (:d, :f)"),
+                         [{"d": d, "f": f} for d, f in pairs])
+        done += len(rows)
+        last = rows[-1][0]
+
+
 def ensure_index(conn: Connection) -> int:
     """Create the engine's index objects; index every article not indexed yet (all of them when
-    the indexing rules changed). Returns how many articles were (re)indexed."""
+    the indexing rules changed); fill the filter facets of an older store. Returns how many
+    articles were (re)indexed."""
     _create_engine_objects(conn)
     fingerprint = rules_fingerprint()
     if _get_info(conn, FINGERPRINT_KEY) != fingerprint:
         if conn.execute(text("SELECT 1 FROM search_docs LIMIT 1")).first() is not None:
             log.warning("search index rules changed: rebuilding the search index")
+            conn.execute(text("DELETE FROM search_facets"))
             conn.execute(text("DELETE FROM search_docs"))
             if conn.dialect.name == "sqlite":
                 conn.execute(text("DELETE FROM search_fts"))
         _set_info(conn, FINGERPRINT_KEY, fingerprint)
+    from sqlalchemy import inspect
+    have = {c["name"] for c in inspect(conn).get_columns("articles")}
+    ready = _get_info(conn, FACETS_KEY) == FACETS_VERSION
+    if ready and conn.execute(text("SELECT 1 FROM search_facets LIMIT 1")).first() is None:
+        ready = False          # the table was emptied or made anew under a store that had it
+    if not ready:
+        if conn.execute(text("SELECT 1 FROM search_docs LIMIT 1")).first() is not None:
+            log.warning("adding search filter facets to the indexed articles (once)")
+            _backfill_facets(conn, have)
+        _set_info(conn, FACETS_KEY, FACETS_VERSION)
     n_articles = conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0
     n_docs = conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0
     if n_docs >= n_articles:
@@ -235,10 +361,9 @@ def ensure_index(conn: Connection) -> int:
     todo = n_articles - n_docs
     if todo > BACKFILL_BATCH:
         log.warning("indexing %d stored articles for search (once)", todo)
-    from sqlalchemy import inspect
-    have = {c["name"] for c in inspect(conn).get_columns("articles")}
     # an older store being migrated right now may lack lead/text: they are empty then
-    cols = ", ".join(f"a.{c}" if c in have else "NULL" for c in ("title", "lead", "text"))
+    cols = ", ".join(f"a.{c}" if c in have else "NULL" for c in ("title", "lead", "text", "outlet", "places",
+                                                                  "watches"))
     done, last = 0, ""
     while True:
         rows = conn.execute(text(
@@ -247,7 +372,7 @@ def ensure_index(conn: Connection) -> int:
             {"last": last, "n": BACKFILL_BATCH}).all()
         if not rows:
             return done
-        index_many(conn, [tuple(r) for r in rows])
+        index_many(conn, [tuple(r[:4]) for r in rows], [doc_facets(*r[4:]) for r in rows])
         done += len(rows)
         last = rows[-1][0]
 
@@ -473,7 +598,7 @@ def run_search(conn: Connection, q: Query | None, filters, limit: int = 20, sort
     """
     from sqlalchemy import func, literal, select
 
-    from storage.query import ARTICLES, article_time, story_key, where_clauses
+    from storage.query import ARTICLES, article_time, story_key, time_clauses, where_clauses
     clauses = where_clauses(filters, conn.dialect.name)
     if q is None:
         sort = "time"
@@ -488,10 +613,17 @@ def run_search(conn: Connection, q: Query | None, filters, limit: int = 20, sort
         prefer_index(conn)
         src, cond, rank = match_parts(conn, q)
         cols = (ARTICLES.c.id, ARTICLES.c.first_seen_at, story_key().label("story_key"), article_time().label("t"))
-        if conn.dialect.name == "postgresql":
+        pg = conn.dialect.name == "postgresql"
+        facets = facets_ready(conn)
+        if facets:
+            # outlet/watch/place on the facets, tested per match before its article is read
+            clauses = where_clauses(filters, conn.dialect.name, "search_docs.doc_id" if pg else "search_fts.rowid")
+        if pg:
             # the GIN index finds the matches; "doc_id + 0" keeps the planner from walking the
             # primary key backwards and testing every document; ts_rank runs on the candidates only
             docs = SearchDocRow.__table__
+            if facets and not time_clauses(filters):
+                src = docs            # nothing to test on the article: its row is not needed yet
             ids = (select(docs.c.doc_id).select_from(src).where(cond, *clauses)
                    .order_by((docs.c.doc_id + 0).desc()).limit(candidates)
                    .cte("matches").prefix_with("MATERIALIZED"))
