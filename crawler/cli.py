@@ -85,11 +85,16 @@ def cmd_stats(args) -> int:
     from storage import open_store
     config = get_config()
     store = open_store()
-    stats = store.outlet_stats()
     frontier = _frontier_overview(config)
+    if args.frontier:
+        if frontier is None:
+            return _fail("--frontier needs REDIS_URL (the shared frontier)")
+        if args.json:
+            print(json.dumps(frontier, default=str, ensure_ascii=False, indent=2))
+            return 0 if "error" not in frontier else 1
+    stats = [] if args.frontier else store.outlet_stats()
     if args.json:
-        out = {"outlets": stats, "frontier": frontier} if frontier is not None else stats
-        print(json.dumps(out, default=str, ensure_ascii=False, indent=2))
+        print(json.dumps(stats, default=str, ensure_ascii=False, indent=2))
         return 0
     rows = []
     for s in stats:
@@ -98,9 +103,10 @@ def cmd_stats(args) -> int:
                      _fmt_time(s["last_crawl"], config.timezone), s["last_status"] or "-",
                      counts.get("rasad/articles/new", 0), counts.get("rasad/skipped", 0),
                      counts.get("rasad/article_failed", 0), s["consecutive_failures"]])
-    print(f"store: {redact_url(store.url)}")
-    print(_table(rows, ["outlet", "articles", "last new", "last crawl", "status", "new", "skipped",
-                        "failed fetches", "failed runs in a row"]))
+    if not args.frontier:
+        print(f"store: {redact_url(store.url)}")
+        print(_table(rows, ["outlet", "articles", "last new", "last crawl", "status", "new", "skipped",
+                            "failed fetches", "failed runs in a row"]))
     if frontier is not None:
         if "error" in frontier:
             print(f"\nfrontier: unreachable ({frontier['error']})")
@@ -180,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_outlets)
     p = sub.add_parser("stats", help=COMMANDS["stats"])
     p.add_argument("--json", action="store_true")
+    p.add_argument("--frontier", action="store_true",
+                   help="only the shared frontier (REDIS_URL): queue, leases, live workers")
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("demo", help=COMMANDS["demo"])
     p.add_argument("--serve", action="store_true", help="keep serving the copies after the crawl (Ctrl-C stops)")

@@ -79,6 +79,9 @@ class WordPressSpider(scrapy.Spider):
     """Crawl one configured WordPress outlet incrementally."""
 
     outlet_key: str = ""
+    # Backlog retries bypass the dupefilter only where it outlives a crawl (the shared frontier):
+    # within one crawl Scrapy's own filter keeps a failed article listed in the feed to one fetch.
+    _backlog_dont_filter = False
 
     def __init__(self, *args, base_url: str | None = None, max_pages: str | int | None = None,
                  sources: str | None = None, **kwargs):
@@ -139,9 +142,9 @@ class WordPressSpider(scrapy.Spider):
             self.logger.info("outlet %s: the last run stopped paging early; paging past stored ones", self.outlet.key)
         for url in self.store.backlog(self.outlet.key):
             self.crawler.stats.inc_value("rasad/backlog_retries")
-            # an explicit retry: never dropped as "seen" by a (shared, expiring) dupefilter
             yield scrapy.Request(url, callback=self.parse_article, errback=self._article_failed,
-                                 meta={"source": "backlog", "hints": {}, **self._carry()}, dont_filter=True)
+                                 meta={"source": "backlog", "hints": {}, **self._carry()},
+                                 dont_filter=self._backlog_dont_filter)
         yield from self._next_source(None)
 
     def _next_source(self, reason: str | None):

@@ -26,6 +26,10 @@ class Keys:
         return f"{self.prefix}:frontier:prio"
 
     @property
+    def runs(self) -> str:           # hash: token -> run id
+        return f"{self.prefix}:frontier:runs"
+
+    @property
     def inflight(self) -> str:       # zset: token -> lease deadline (unix seconds)
         return f"{self.prefix}:frontier:inflight"
 

@@ -14,6 +14,7 @@ import time
 import uuid
 
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from scrapy.utils.request import fingerprint
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -25,46 +26,65 @@ from crawler.frontier.keys import PARENT, RUN, TOKEN, Keys
 log = logging.getLogger("rasad.frontier")
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+REDIS_ERRORS = (RedisError, OSError)   # anything Redis can answer instead of doing the work
 
 _PUSH = """
--- KEYS: queue, data, prio, inflight, run ('' = none) ; ARGV: token, payload, score, old token ('' = none)
-local delta = 1
-if ARGV[4] ~= '' then
+-- Queue one request, atomically with its duplicate check and its run's pending count.
+-- KEYS: queue, data, prio, inflight, runs, run ('' = none), fingerprint buckets (newest first)...
+-- ARGV: token, payload, score, old token ('' = none), run id ('' = none), fingerprint ('' = none),
+--       bucket ttl
+-- Returns 1 queued (or already queued by a retry of this call), 2 seen (filtered), 0 run gone.
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 1 end   -- a retry after a lost reply
+local function drop_old()
+  if ARGV[4] == '' then return 0 end
   local removed = redis.call('ZREM', KEYS[4], ARGV[4]) + redis.call('ZREM', KEYS[1], ARGV[4])
   redis.call('HDEL', KEYS[2], ARGV[4])
   redis.call('HDEL', KEYS[3], ARGV[4])
-  if removed > 0 then delta = 0 end
+  redis.call('HDEL', KEYS[5], ARGV[4])
+  return removed
 end
-if KEYS[5] ~= '' and redis.call('EXISTS', KEYS[5]) == 0 then
-  if delta == 0 then return -1 end
+if KEYS[6] ~= '' and redis.call('EXISTS', KEYS[6]) == 0 then
+  drop_old()
   return 0
 end
--- a retry of a push whose reply was lost (Redis restarting) must not count the entry twice
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 1 end
+if ARGV[6] ~= '' then
+  for i = 7, #KEYS do
+    if redis.call('SISMEMBER', KEYS[i], ARGV[6]) == 1 then return 2 end
+  end
+  redis.call('SADD', KEYS[7], ARGV[6])
+  redis.call('EXPIRE', KEYS[7], ARGV[7])
+end
+local delta = 1
+if drop_old() > 0 then delta = 0 end      -- a redirect/retry takes its entry's place
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[5], ARGV[1], ARGV[5]) end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-if KEYS[5] ~= '' and delta ~= 0 then redis.call('HINCRBY', KEYS[5], 'pending', delta) end
+if KEYS[6] ~= '' and delta ~= 0 then redis.call('HINCRBY', KEYS[6], 'pending', delta) end
 return 1
 """
 
 _POP = """
--- KEYS: queue, inflight, data ; ARGV: lease deadline
+-- KEYS: queue, inflight, data ; ARGV: lease seconds (deadlines on the Redis clock)
+local now = redis.call('TIME')
+local deadline = tonumber(now[1]) + tonumber(now[2]) / 1000000 + tonumber(ARGV[1])
 local item = redis.call('ZRANGE', KEYS[1], 0, 0)
 if #item == 0 then return nil end
 local token = item[1]
 redis.call('ZREM', KEYS[1], token)
 local data = redis.call('HGET', KEYS[3], token)
 if not data then return {token, ''} end
-redis.call('ZADD', KEYS[2], ARGV[1], token)
+redis.call('ZADD', KEYS[2], deadline, token)
 return {token, data}
 """
 
 _ACK = """
--- KEYS: inflight, queue, data, prio, run ('' = none), run validators, run errors
+-- KEYS: inflight, queue, data, prio, run ('' = none), run validators, run errors, runs
 -- ARGV: token, ttl, n counters, (name, int)*, n values, (name, value)*, n validators, (url, json)*, n errors, error*
 local removed = redis.call('ZREM', KEYS[1], ARGV[1]) + redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[8], ARGV[1])
 if removed == 0 then return -1 end
 if KEYS[5] == '' or redis.call('EXISTS', KEYS[5]) == 0 then return -2 end
 local i = 3
@@ -82,14 +102,30 @@ return redis.call('HINCRBY', KEYS[5], 'pending', -1)
 """
 
 _REQUEUE_EXPIRED = """
--- KEYS: inflight, queue, prio, stats ; ARGV: now, limit
-local tokens = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+-- KEYS: inflight, queue, prio, stats ; ARGV: limit
+local now = redis.call('TIME')
+local tokens = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', tonumber(now[1]) + tonumber(now[2]) / 1000000,
+                          'LIMIT', 0, ARGV[1])
 for _, t in ipairs(tokens) do
   redis.call('ZREM', KEYS[1], t)
   redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[3], t) or 0, t)
 end
 if #tokens > 0 then redis.call('HINCRBY', KEYS[4], 'requeued', #tokens) end
 return #tokens
+"""
+
+_RENEW = """
+-- KEYS: inflight ; ARGV: lease seconds, token* (only entries still leased are extended)
+local now = redis.call('TIME')
+local deadline = tonumber(now[1]) + tonumber(now[2]) / 1000000 + tonumber(ARGV[1])
+local n = 0
+for i = 2, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[1], deadline, ARGV[i])
+    n = n + 1
+  end
+end
+return n
 """
 
 _RELEASE = """
@@ -156,6 +192,7 @@ class FrontierQueue(Base):
         self._ack = server.register_script(_ACK)
         self._requeue = server.register_script(_REQUEUE_EXPIRED)
         self._release = server.register_script(_RELEASE)
+        self._renew = server.register_script(_RENEW)
 
     def __len__(self):
         return self.server.zcard(self.keys.queue)
@@ -164,30 +201,37 @@ class FrontierQueue(Base):
         run = request.meta.get(RUN)
         return self.keys.run(run) if run is not None else ""
 
-    def push(self, request) -> bool:
-        """Queue ``request``; False when its run was cancelled or finished (it is dropped)."""
+    def push(self, request, fingerprint: bytes | None = None, buckets: tuple[list[str], int] | None = None) -> int:
+        """Queue ``request``: 1 queued, 2 already seen (``fingerprint`` in one of ``buckets``;
+        it is added to the newest otherwise, in the same atomic step), 0 its run is gone.
+        A request carrying a TOKEN (a redirect or retry of a leased entry) takes its place."""
         old = request.meta.pop(TOKEN, None) or ""
         token = uuid.uuid4().hex
         payload = self._encode_request(request)
         score = -request.priority
+        run = request.meta.get(RUN)
         run_key = self._run_key(request)
+        bucket_keys, bucket_ttl = buckets if (buckets and fingerprint) else ([], 0)
         try:
             result = _retrying("push", lambda: self._push(
-                keys=[self.keys.queue, self.keys.data, self.keys.prio, self.keys.inflight, run_key],
-                args=[token, payload, score, old]), self.patience)
-        except REDIS_DOWN:
-            parent = request.meta.get(PARENT) or old
-            if parent:
-                self.failed_parents.add(parent)   # not acknowledged: its lease runs out, it is redone
+                keys=[self.keys.queue, self.keys.data, self.keys.prio, self.keys.inflight, self.keys.runs,
+                      run_key, *bucket_keys],
+                args=[token, payload, score, old, "" if run is None else str(run), fingerprint or b"",
+                      bucket_ttl]), self.patience)
+        except REDIS_ERRORS:
+            # not queued: the entry that produced it (or the one it replaces) must not be
+            # acknowledged; its lease runs out and it is done again
+            culprit = old or request.meta.get(PARENT)
+            if culprit:
+                self.failed_parents.add(culprit)
             raise
-        if old:
+        if old and int(result) != 2:
             self.held.pop(old, None)
-        return int(result) == 1
+        return int(result)
 
     def pop(self, timeout=0):
         while True:
-            got = self._pop(keys=[self.keys.queue, self.keys.inflight, self.keys.data],
-                            args=[time.time() + self.lease])
+            got = self._pop(keys=[self.keys.queue, self.keys.inflight, self.keys.data], args=[self.lease])
             if not got:
                 return None
             token, data = got[0].decode() if isinstance(got[0], bytes) else got[0], got[1]
@@ -197,7 +241,9 @@ class FrontierQueue(Base):
                 request = self._decode_request(data)
             except Exception as exc:  # noqa: BLE001 - a payload this code cannot read: drop, counted
                 log.error("frontier: dropping an unreadable queue entry %s: %s", token, exc)
-                self.ack(token)
+                run = self.server.hget(self.keys.runs, token)
+                self.ack(token, {"rasad/lost": 1}, errors=[f"unreadable queue entry dropped: {exc}"],
+                         run=int(run) if run else None)
                 continue
             request.meta[TOKEN] = token
             self.held[token] = time.monotonic()
@@ -232,7 +278,7 @@ class FrontierQueue(Base):
         args += [str(e)[:500] for e in errors]
         keys = [self.keys.inflight, self.keys.queue, self.keys.data, self.keys.prio, run_key,
                 self.keys.run_validators(run) if run is not None else "x",
-                self.keys.run_errors(run) if run is not None else "x"]
+                self.keys.run_errors(run) if run is not None else "x", self.keys.runs]
         try:
             return int(_retrying("ack", lambda: self._ack(keys=keys, args=args), self.patience))
         except REDIS_DOWN:
@@ -250,16 +296,11 @@ class FrontierQueue(Base):
         tokens = list(self.held)
         if not tokens:
             return 0
-        deadline = time.time() + self.lease
-        pipe = self.server.pipeline(transaction=False)
-        for t in tokens:
-            pipe.zadd(self.keys.inflight, {t: deadline}, xx=True)
-        pipe.execute()
-        return len(tokens)
+        return int(self._renew(keys=[self.keys.inflight], args=[self.lease, *tokens]))
 
     def requeue_expired(self, limit: int = 500) -> int:
         return int(self._requeue(keys=[self.keys.inflight, self.keys.queue, self.keys.prio, self.keys.stats],
-                                 args=[time.time(), limit]))
+                                 args=[limit]))
 
     def release_held(self) -> int:
         """Give back what this worker holds (graceful stop): the others take it at once."""
@@ -270,7 +311,7 @@ class FrontierQueue(Base):
         return int(self._release(keys=[self.keys.inflight, self.keys.queue, self.keys.prio], args=tokens))
 
     def clear(self):
-        self.server.delete(self.keys.queue, self.keys.data, self.keys.prio, self.keys.inflight)
+        self.server.delete(self.keys.queue, self.keys.data, self.keys.prio, self.keys.inflight, self.keys.runs)
 
 
 class ExpiringDupeFilter(RFPDupeFilter):
@@ -344,20 +385,36 @@ class FrontierScheduler(Scheduler):
         # A request a callback produced (PARENT, no TOKEN of its own yet) counts as one output
         # of its parent entry done once it is in the frontier (or filtered as seen); a redirect
         # or retry of a leased entry carries that entry's TOKEN and replaces it in the queue.
+        # The duplicate check and the push are one atomic step (queue._PUSH): a fingerprint is
+        # never recorded for a request that did not reach the queue.
         parent = request.meta.get(PARENT) if TOKEN not in request.meta else None
+        old = request.meta.get(TOKEN)
         try:
-            if not request.dont_filter and self.df.request_seen(request):
+            fp = buckets = None
+            if not request.dont_filter:
+                fp = self.df.request_fingerprint(request)
+                buckets = (self.df.bucket_keys(), self.df.ttl + self.df.bucket_seconds)
+            result = self.queue.push(request, fp, buckets)
+            if result == 2:
                 self.df.log(request, self.spider)
-                old = request.meta.get(TOKEN)
                 if old:   # a redirect or retry of a leased entry led to a page already seen: it is done
                     self.spider.frontier_done(old, request.meta)
                 return False
-            if self.stats:
-                self.stats.inc_value("scheduler/enqueued/redis")
-            if not self.queue.push(request):
+            if result == 0:
                 self.stats.inc_value("rasad/frontier/dropped_cancelled")
                 return False
+            if self.stats:
+                self.stats.inc_value("scheduler/enqueued/redis")
             return True
+        except Exception as exc:  # noqa: BLE001 - not queued: its parent is redone after its lease
+            culprit = old or parent
+            if culprit:
+                self.queue.failed_parents.add(culprit)
+            if old:
+                self.queue.held.pop(old, None)   # no callback will acknowledge it: let its lease run out
+            log.error("frontier: could not queue %s (%s: %s); the request that produced it will be redone",
+                      request.url, type(exc).__name__, exc)
+            return False
         finally:
             if parent and hasattr(self.spider, "output_done"):
                 self.spider.output_done(parent)

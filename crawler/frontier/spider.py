@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 import scrapy
@@ -59,12 +60,15 @@ class FrontierSpider(WordPressSpider):
     """Every configured outlet, request by request from the shared frontier."""
 
     name = FRONTIER_SPIDER
+    _backlog_dont_filter = True   # backlog retries are explicit: never dropped as "seen" within the TTL
 
     def __init__(self, *args, config=None, **kwargs):
         scrapy.Spider.__init__(self, *args, **kwargs)
         config = config or get_config()
         self.outlets = dict(config.outlets)
-        self.allowed_domains = sorted({d for o in self.outlets.values() for d in o.allowed_domains()})
+        # the union is what Scrapy's OffsiteMiddleware sees; each step narrows it to its outlet
+        self._all_domains = sorted({d for o in self.outlets.values() for d in o.allowed_domains()})
+        self.allowed_domains = self._all_domains
         self._max_pages_arg = None
         self._patterns: dict = {}
         self._tallies: dict[str | None, Tally] = {}
@@ -97,6 +101,7 @@ class FrontierSpider(WordPressSpider):
         if outlet is not None and outlet.key not in self._patterns:
             self._patterns[outlet.key] = re.compile(outlet.article_url_pattern) if outlet.article_url_pattern else None
         self._pattern = self._patterns.get(outlet.key) if outlet is not None else None
+        self.allowed_domains = outlet.allowed_domains() if outlet is not None else self._all_domains
         self._queue = list(meta.get("sources_left") or [])
         self.resume = bool(meta.get("resume"))
         self.accepted_pages = set()
@@ -149,14 +154,36 @@ class FrontierSpider(WordPressSpider):
 
     # ---- acknowledgement --------------------------------------------------------------------
 
-    def count_output(self, token: str, out) -> None:
-        """An output of entry ``token`` on its way to the scraper."""
+    def count_output(self, token: str, out) -> bool:
+        """An output of entry ``token`` on its way to the scraper; False: drop it (a request
+        off its outlet's domains, which Scrapy would drop before the frontier ever saw it)."""
         if isinstance(out, scrapy.Request):
+            if not self._on_site(out):
+                self.crawler.stats.inc_value("rasad/frontier/offsite_dropped")
+                self._tallies.setdefault(token, Tally(out.meta.get(RUN))).add({"rasad/offsite_dropped": 1})
+                return False
             out.meta.pop(TOKEN, None)
             out.meta[PARENT] = token
             self.output_started(token)
         elif (getattr(out, "context", None) or {}).get("token") == token:
             self.output_started(token)
+        return True
+
+    def _on_site(self, request) -> bool:
+        if request.dont_filter or request.meta.get("allow_offsite"):
+            return True
+        outlet = self.outlets.get(request.meta.get("outlet") or "")
+        domains = outlet.allowed_domains() if outlet is not None else self._all_domains
+        host = (urlsplit(request.url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in domains)
+
+    def mark_lost(self, token: str | None, what: str) -> None:
+        """The entry's callback or errback failed part-way: its run is not clean (no validators
+        kept, the next run pages past stored articles)."""
+        tally = self._tallies.setdefault(token, Tally())
+        tally.validators.clear()
+        tally.add({"rasad/lost": 1, "rasad/incomplete": 1})
+        tally.errors.append(what[:300])
 
     def output_started(self, token: str) -> None:
         self._open.setdefault(token, [0, False])[0] += 1
@@ -192,19 +219,30 @@ class FrontierSpider(WordPressSpider):
         request = failure.request
         meta = request.meta
         token = meta.get(TOKEN)
-        with self.step(meta, request.url):
-            outputs = list(base(self, failure) or [])
+        try:
+            with self.step(meta, request.url):
+                outputs = list(base(self, failure) or [])
+        except Exception as exc:  # noqa: BLE001 - the entry is still finished, its run marked not clean
+            log.exception("frontier: errback for %s failed", request.url)
+            self.mark_lost(token, f"errback for {request.url} failed: {type(exc).__name__}: {exc}")
+            outputs = []
         if token is None:
             return outputs
         self._open.setdefault(token, [0, False])
+        kept = []
         for out in outputs:
-            if isinstance(out, scrapy.Request):
-                out.meta.pop(TOKEN, None)
-                out.meta[PARENT] = token
-                self.output_started(token)
+            if isinstance(out, scrapy.Request) and not self.count_output(token, out):
+                continue
+            kept.append(out)
+        outputs = kept
         meta["rasad_errback_done"] = True   # its outputs are counted here, not by the middleware
         self.outputs_finished(token, meta)
         return outputs
+
+    def _source_ok(self, response) -> bool:
+        if response.status == 304:
+            self.crawler.stats.inc_value("rasad/not_modified")   # counted per run (the middleware's is per worker)
+        return super()._source_ok(response)
 
     def _source_failed(self, failure):
         return self._errback(WordPressSpider._source_failed, failure)
@@ -246,13 +284,17 @@ class FrontierStepMiddleware:
         it = iter(result)
         try:
             while True:
-                with spider.step(meta, response.request.url if response.request else None):
-                    try:
-                        out = next(it)
-                    except StopIteration:
-                        break
-                spider.count_output(token, out)
-                yield out
+                try:
+                    with spider.step(meta, response.request.url if response.request else None):
+                        try:
+                            out = next(it)
+                        except StopIteration:
+                            break
+                except Exception as exc:
+                    spider.mark_lost(token, f"callback for {response.url} failed: {type(exc).__name__}: {exc}")
+                    raise
+                if spider.count_output(token, out):
+                    yield out
         finally:
             spider.outputs_finished(token, meta)
 
@@ -270,13 +312,17 @@ class FrontierStepMiddleware:
         it = result.__aiter__()
         try:
             while True:
-                with spider.step(meta, response.request.url if response.request else None):
-                    try:
-                        out = await it.__anext__()
-                    except StopAsyncIteration:
-                        break
-                spider.count_output(token, out)
-                yield out
+                try:
+                    with spider.step(meta, response.request.url if response.request else None):
+                        try:
+                            out = await it.__anext__()
+                        except StopAsyncIteration:
+                            break
+                except Exception as exc:
+                    spider.mark_lost(token, f"callback for {response.url} failed: {type(exc).__name__}: {exc}")
+                    raise
+                if spider.count_output(token, out):
+                    yield out
         finally:
             spider.outputs_finished(token, meta)
 

@@ -77,10 +77,13 @@ class WorkerExtension:
                 slot = getattr(engine, "_slot", None)   # wake the engine now instead of at its 5 s heartbeat
                 if slot is not None and getattr(slot, "nextcall", None) is not None:
                     slot.nextcall.schedule()
-        except REDIS_DOWN as exc:
+        except Exception as exc:  # noqa: BLE001 - the loop must live on (LoopingCall stops on an error)
             if time.time() - self._down_logged > 10:
                 self._down_logged = time.time()
-                log.warning("worker %s: Redis unavailable (%s); reconnecting", self.id, type(exc).__name__)
+                if isinstance(exc, REDIS_DOWN):
+                    log.warning("worker %s: Redis unavailable (%s); reconnecting", self.id, type(exc).__name__)
+                else:
+                    log.error("worker %s: frontier upkeep failed: %s: %s", self.id, type(exc).__name__, exc)
 
     def closed(self, spider, reason):
         if self._loop is not None and self._loop.running:

@@ -16,9 +16,10 @@ _SPEC.loader.exec_module(sitegen)
 
 
 class BigSite:
-    def __init__(self, articles: int, article_delay: float = 0.0):
+    def __init__(self, articles: int, article_delay: float = 0.0, feed_rewrite=None):
         self.articles = articles
         self.article_delay = article_delay
+        self.feed_rewrite = feed_rewrite     # callable(feed xml) -> feed xml, e.g. to add off-site links
         self.hits: dict[str, int] = {}
         self.lock = threading.Lock()
         base = sitegen.make_handler(articles)
@@ -31,6 +32,11 @@ class BigSite:
                 if self.path.startswith("/archives/") and site.article_delay:
                     time.sleep(site.article_delay)
                 return super().do_GET()
+
+            def _send(self, status, body, ctype):
+                if site.feed_rewrite and "rss" in ctype:
+                    body = site.feed_rewrite(body)
+                return super()._send(status, body, ctype)
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True

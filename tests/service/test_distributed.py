@@ -71,8 +71,8 @@ def workers(tmp_path):
 def bigsite():
     sites: list[BigSite] = []
 
-    def make(n: int, delay: float = 0.0) -> BigSite:
-        site = BigSite(n, delay)
+    def make(n: int, delay: float = 0.0, feed_rewrite=None) -> BigSite:
+        site = BigSite(n, delay, feed_rewrite)
         sites.append(site)
         return site
     yield make
@@ -108,7 +108,11 @@ def finished_runs(store: Store) -> list[CrawlRunRow]:
 def assert_each_article_once(store: Store, n: int) -> None:
     with store.session() as s:
         rows = s.execute(select(ArticleRow.canonical_url, ArticleRow.title)).all()
-    assert len(rows) == n, f"{len(rows)} articles stored, expected {n}"
+    if len(rows) != n:
+        with store.session() as s:
+            runs = [(r.status, r.error, r.counts) for r in s.scalars(select(CrawlRunRow))]
+            missing = sorted(set(range(1, n + 1)) - {int(r.canonical_url.rsplit("/", 1)[1]) for r in rows})
+        raise AssertionError(f"{len(rows)} articles stored, expected {n}; missing {missing[:10]}; runs {runs}")
     assert len({r.canonical_url for r in rows}) == n
     assert {r.title for r in rows} == {f"تقرير رقم {i}: تطورات ميدانية في ريف دير الزور" for i in range(1, n + 1)}
 
@@ -123,6 +127,23 @@ def seed_and_wait(store: Store, config: Path, redis_url: str, timeout: float = 2
     outcome = runs.wait(run_id, timeout)
     status = runs.finish(run_id, outlet, outcome, timeout)
     return run_id, outcome, status
+
+
+def test_an_off_site_link_is_dropped_and_the_run_still_ends(tmp_path, bigsite, workers, pg_url, redis_url):
+    # Scrapy drops off-site requests before the scheduler sees them; the frontier must not wait for them
+    # on each feed page the channel link and the first item link move to another host
+    site = bigsite(60, feed_rewrite=lambda xml: xml.replace("<link>http://127.0.0.1", "<link>http://elsewhere.example", 2))
+    config = write_config(tmp_path, site)
+    worker = workers(config, pg_url, redis_url)
+    store = Store(pg_url)
+    run_id, outcome, status = seed_and_wait(store, config, redis_url, 90)
+    assert (outcome, status) == ("done", "finished"), worker.output()[-3000:]
+    with store.session() as s:
+        counts = s.get(CrawlRunRow, run_id).counts
+    # one item per feed page (2 pages) moved away
+    assert counts["rasad/offsite_dropped"] == 2 and counts["rasad/articles/new"] == 58, counts
+    assert worker.stop() == 0
+    store.close()
 
 
 def test_runs_of_two_outlets_in_one_worker_keep_their_own_counts(tmp_path, bigsite, workers, pg_url, redis_url):
@@ -189,7 +210,8 @@ def test_two_workers_two_schedulers_store_every_article_once_and_alert_once(
     assert len(hits) == 500 and max(hits.values()) == 1, sorted(hits.items(), key=lambda kv: -kv[1])[:5]
     runs = finished_runs(store)
     first = runs[0]
-    assert first.status == "finished" and first.counts["rasad/articles/new"] == 500, first.counts
+    assert first.status == "finished" and first.counts["rasad/articles/new"] == 500, [
+        (r.id, r.status, r.started_at, r.finished_at, r.error, r.counts) for r in runs]
     assert first.counts["rasad/discovery_source"] == "feed"
     assert all(r.status == "finished" for r in runs), [(r.status, r.error) for r in runs]
     assert all(r.counts.get("rasad/articles/new", 0) == 0 for r in runs[1:])

@@ -60,8 +60,8 @@ def test_an_expired_lease_goes_back_to_the_queue_at_its_priority(queue):
 
 def test_a_push_retried_after_a_lost_reply_counts_once_and_a_cancelled_run_takes_nothing(queue):
     run = start_run(queue, 3)
-    args = lambda token: dict(keys=[queue.keys.queue, queue.keys.data, queue.keys.prio, queue.keys.inflight, run],  # noqa: E731
-                              args=[token, b"payload", 0, ""])
+    args = lambda token: dict(keys=[queue.keys.queue, queue.keys.data, queue.keys.prio, queue.keys.inflight,  # noqa: E731
+                                    queue.keys.runs, run], args=[token, b"payload", 0, "", "3", "", 0])
     assert queue._push(**args("tok")) == 1 and queue._push(**args("tok")) == 1
     assert int(queue.server.hget(run, "pending")) == 1 and len(queue) == 1
     queue.server.delete(run)                            # the run was finished or timed out
@@ -78,6 +78,25 @@ def test_a_redirect_of_a_leased_entry_replaces_it_without_counting_twice(queue):
     assert int(queue.server.hget(run, "pending")) == 1
     assert queue.server.zcard(queue.keys.inflight) == 0 and len(queue) == 1
     assert queue.pop().url == "https://o.example/new"
+
+
+def test_the_duplicate_check_and_the_push_are_one_step(queue, redis_url):
+    from crawler.frontier.queue import FrontierScheduler
+    df = ExpiringDupeFilter.from_settings(Settings({"REDIS_URL": redis_url, "RASAD_FRONTIER_PREFIX": "t"}))
+    start_run(queue, 5)
+    buckets = (df.bucket_keys(), df.ttl)
+    req = lambda: scrapy.Request("https://o.example/archives/9", meta={RUN: 5})  # noqa: E731
+    assert queue.push(req(), df.request_fingerprint(req()), buckets) == 1
+    assert queue.push(req(), df.request_fingerprint(req()), buckets) == 2        # seen: not queued twice
+    assert len(queue) == 1
+    # a run that is gone takes nothing, and records no fingerprint for what it refused
+    queue.server.delete(Keys("t").run(5))
+    late = scrapy.Request("https://o.example/archives/10", meta={RUN: 5})
+    assert queue.push(late, df.request_fingerprint(late), buckets) == 0
+    start_run(queue, 6)
+    again = scrapy.Request("https://o.example/archives/10", meta={RUN: 6})
+    assert queue.push(again, df.request_fingerprint(again), buckets) == 1
+    assert FrontierScheduler   # the scheduler uses exactly this path (enqueue_request)
 
 
 def test_fingerprints_expire_and_discovery_pages_are_deduplicated_per_run(redis_url):
