@@ -12,6 +12,10 @@ How two articles are compared:
 2. MinHash signature: 128 permutations, datasketch scheme ``affine32`` with ``sha1_hash32`` and
    seed 1, pinned explicitly (datasketch 2.0 changed the default scheme; ``SCHEME`` is stored
    with every persisted signature and a store with another scheme is re-signed, never mixed).
+   The scheme is computed here with numpy (:func:`signature`), bit for bit what datasketch's
+   ``MinHash(num_perm=128, seed=1, hashfunc=sha1_hash32, scheme="affine32").update_batch``
+   gives (tests/dedup/test_neardup.py compares the two), without importing datasketch (and
+   scipy, ~0.5 s) into every crawl or building a MinHash object per article.
 3. LSH: 32 bands of 4 rows. Each band is hashed (splitmix64 over the band's 4 values, seeded
    with the band number) into one signed 64-bit key, so a single indexed integer column holds
    every band. Two documents are candidates when any band key is equal: P = 1-(1-J^4)^32,
@@ -25,13 +29,12 @@ How two articles are compared:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
 
 from crawler.text.normalize import normalize_text
 from crawler.text.tokens import shingles as _shingles
@@ -72,7 +75,6 @@ _BOILERPLATE = re.compile(
     r"بقلم|اعداد|تحرير|حقوق النشر|يمنع النسخ|رابط مختصر|شارك)")
 _BOILERPLATE_ANYWHERE = re.compile(r"(?:©|جميع الحقوق محفوظه|بقلم|اعداد|خاص|متابعات)")
 
-_NUMBER = re.compile(r"^\d+$")
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -85,25 +87,34 @@ def doc_text(title: str | None = None, lead: str | None = None, text: str | None
     return "\n".join(x for x in (title, lead) if x)
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n+")
+_DIGIT = re.compile(r"\d")
+
+
+def _is_boilerplate(paragraph: str, n_words: int) -> bool:
+    if n_words < 30 and _BOILERPLATE.search(paragraph):
+        return True
+    return n_words < 9 and bool(_BOILERPLATE_ANYWHERE.search(paragraph)
+                                or (n_words < 5 and not _DIGIT.search(paragraph)))
+
+
+def _kept_paragraphs(normalised: str) -> list[tuple[str, list[str]]]:
+    """(paragraph, its words) of :func:`strip_boilerplate`, each paragraph tokenised once."""
+    paragraphs = [(p, _words(p)) for p in (q.strip() for q in _PARAGRAPH_BREAK.split(normalised)) if p]
+    kept = [pw for pw in paragraphs if not _is_boilerplate(pw[0], len(pw[1]))]
+    return kept or paragraphs
+
+
 def strip_boilerplate(normalised: str) -> list[str]:
     """Paragraphs of a normalised text without what republishers add: datelines and bylines
     (short paragraphs naming the outlet/author), "source:"/"read also"/"follow us" lines and
     copyright footers. Keeps everything if nothing would be left."""
-    paragraphs = [p.strip() for p in re.split(r"\n+", normalised) if p.strip()]
-    kept = []
-    for p in paragraphs:
-        n = len(_words(p))
-        if n < 30 and _BOILERPLATE.search(p):
-            continue
-        if n < 9 and (_BOILERPLATE_ANYWHERE.search(p) or (n < 5 and not re.search(r"\d", p))):
-            continue
-        kept.append(p)
-    return kept or paragraphs
+    return [p for p, _ in _kept_paragraphs(normalised)]
 
 
 def doc_words(text: str) -> list[str]:
     """Normalised words of the text without republishers' boilerplate."""
-    return [w for p in strip_boilerplate(normalize_text(text or "")) for w in _words(p)]
+    return [w for _, ws in _kept_paragraphs(normalize_text(text or "")) for w in ws]
 
 
 def shingle_set(text: str) -> set[str]:
@@ -113,23 +124,61 @@ def shingle_set(text: str) -> set[str]:
 
 def numbers_in(words: Iterable[str]) -> set[str]:
     """The figures a text states (casualties, prices, dates), as normalised digit strings."""
-    return {w.lstrip("0") or "0" for w in words if _NUMBER.match(w)}
+    # str.isdecimal() is re's \d (Unicode Nd) on a whole word (words hold no newline)
+    return {w.lstrip("0") or "0" for w in words if w.isdecimal()}
 
 
-def _minhash() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=sha1_hash32, scheme="affine32")
+# The affine32 scheme: a shingle's 32-bit hash h (the first 4 bytes of its SHA-1, little
+# endian: datasketch's sha1_hash32) is mixed once with the MurmurHash3 32-bit finalizer, then
+# permutation k maps it to (a_k * h + b_k) mod 2^32 (a_k odd: a bijection); the signature is
+# the per-permutation minimum (2^32 - 1 for an empty set). The parameters come from numpy's
+# legacy RandomState seeded with SEED: NUM_PERM values a' in [0, 2^31) (a = 2a' + 1), then
+# NUM_PERM values b in [0, 2^32).
+_U32_MAX = np.uint32(0xFFFFFFFF)
 
 
-_PERMUTATIONS = _minhash().permutations  # computed once; identical for every signature
+def _permutations(seed: int = SEED, num_perm: int = NUM_PERM) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(seed)
+    a = rng.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = rng.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+_PERM_A, _PERM_B = _permutations()   # computed once; identical for every signature
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection on uint32; products wrap mod 2^32)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def shingle_hashes(shingle_set_: Iterable[str]) -> np.ndarray:
+    """sha1_hash32 of every shingle (UTF-8), as uint32: the first 4 bytes of each 20-byte
+    digest, read little endian, from one joined buffer."""
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(x.encode("utf-8")).digest() for x in shingle_set_])
+    return np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
+
+
+# shingles hashed per block: bounds the (block x NUM_PERM) temporary for very long texts
+_BLOCK = 4096
 
 
 def signature(shingle_set_: set[str]) -> np.ndarray:
-    """MinHash signature (uint32 values in a uint64 array of NUM_PERM) of a shingle set."""
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=sha1_hash32, scheme="affine32",
-                permutations=_PERMUTATIONS)
-    if shingle_set_:
-        m.update_batch([s.encode("utf-8") for s in shingle_set_])
-    return m.hashvalues
+    """MinHash signature (uint32 array of NUM_PERM) of a shingle set."""
+    sig = np.full(NUM_PERM, _U32_MAX, dtype=np.uint32)
+    if not shingle_set_:
+        return sig
+    h = _fmix32(shingle_hashes(shingle_set_))
+    for i in range(0, len(h), _BLOCK):
+        block = h[i:i + _BLOCK, None] * _PERM_A
+        block += _PERM_B   # in place: a second temporary of this size costs more than the maths
+        np.minimum(sig, block.min(axis=0), out=sig)
+    return sig
 
 
 def signature_bytes(sig: np.ndarray) -> bytes:
@@ -179,7 +228,7 @@ class Doc:
 
     @classmethod
     def from_text(cls, text: str, when: dt.datetime | None = None) -> "Doc":
-        paragraphs = [_words(p) for p in strip_boilerplate(normalize_text(text or ""))]
+        paragraphs = [ws for _, ws in _kept_paragraphs(normalize_text(text or ""))]
         words = [w for p in paragraphs for w in p]
         head = [w for p in paragraphs[:-1] for w in p] if len(paragraphs) >= 3 else words
         return cls(set(_shingles(words, SHINGLE_WORDS)), numbers_in(words), when, words, head)
@@ -216,7 +265,7 @@ def verbatim_coverage(a: list[str], b: list[str], run: int = RUN_WORDS) -> float
     if len(a) < max(run, k):
         return 0.0
     other = set(_shingles(b, k))
-    hit = [" ".join(a[i:i + k]) in other for i in range(len(a) - k + 1)]
+    hit = [x in other for x in _shingles(a, k)]   # len(a) >= k: one per window
     covered, i = 0, 0
     while i < len(hit):
         if hit[i]:

@@ -145,7 +145,12 @@ def annotate_places(article: Article, matcher, watches) -> None:
 
 
 class StorePipeline:
-    """Writes each Article once (new, new version, or duplicate of a stored one)."""
+    """Writes each Article once (new, new version, or duplicate of a stored one).
+
+    With StoryPipeline enabled after it, the article is stored and put into its story in one
+    transaction (StoryService.save_and_assign: one session and one commit per article instead
+    of two); StoryPipeline then only counts and logs the story result handed over here.
+    """
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -158,8 +163,12 @@ class StorePipeline:
     def process_item(self, item, spider=None):
         if not isinstance(item, Article):
             return item
+        stories = getattr(self.crawler, _STORY_PIPELINE, None)
         try:
-            result = store_for(self.crawler).save_article(item)
+            if stories is None:
+                result = store_for(self.crawler).save_article(item)
+            else:
+                result = stories.save_and_assign(item)
         except Exception as exc:
             self.stats.inc_value("rasad/store_errors")
             log.error("outlet %s: could not store %s: %s", item.outlet, item.url, type(exc).__name__)
@@ -170,18 +179,28 @@ class StorePipeline:
         return item
 
 
+# the crawler attribute holding the StoryPipeline (set by it: pipelines are built in order)
+_STORY_PIPELINE = "_rasad_story_pipeline"
+
+
 class StoryPipeline:
     """After StorePipeline: puts each stored article into its story (storage/stories.py).
 
     Counts ``rasad/stories/new`` (founded a story), ``rasad/stories/joined`` (a copy or rewrite
     of a stored story), ``rasad/stories/kept`` (a new version stays in its story) and
     ``rasad/stories/errors``; a failure here is logged and counted, the item is kept.
+
+    StorePipeline (when it runs before this one) does the assignment in the transaction that
+    stores the article (:meth:`save_and_assign`) and hands the result over; an item that did
+    not pass through it is assigned here, in a transaction of its own.
     """
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
         self._service = None
+        self._handed: dict[int, tuple] = {}   # id(item) -> (item, StoryResult | None, error | None)
+        setattr(crawler, _STORY_PIPELINE, self)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -196,22 +215,32 @@ class StoryPipeline:
             self._service = StoryService(store_for(self.crawler), redis_url=redis_url)
         return self._service
 
+    def save_and_assign(self, item: Article):
+        """For StorePipeline: store ``item`` and assign its story in one transaction; returns the
+        SaveResult (a store failure raises) and keeps the story outcome for process_item."""
+        try:
+            service = self.service()
+        except Exception as exc:  # e.g. Redis unreachable: store the article, count the story error
+            result, story, error = store_for(self.crawler).save_article(item), None, exc
+        else:
+            result, story, error = service.save_and_assign(item)
+        self._handed[id(item)] = (item, story, error)
+        return result
+
     def process_item(self, item, spider=None):
         if not isinstance(item, Article):
             return item
-        try:
-            service = self.service()
-            article_id = item.id
-            if article_id is None:  # unchanged or duplicate: StorePipeline left the id unset
-                stored = service.store.find_by_url(item.canonical_url or item.url)
-                article_id = stored.id if stored else None
-            if article_id is None:
-                return item
-            result = service.assign(article_id)
-        except Exception as exc:  # a story failure must not lose the stored article
+        handed = self._handed.pop(id(item), None)
+        if handed is not None and handed[0] is item:
+            _, result, error = handed
+        else:
+            result, error = self._assign(item)
+        if error is not None:  # a story failure must not lose the stored article
             self.stats.inc_value("rasad/stories/errors")
             log.error("outlet %s: story assignment failed for %s: %s: %s", item.outlet, item.url,
-                      type(exc).__name__, exc)
+                      type(error).__name__, error)
+            return item
+        if result is None:
             return item
         item.story_id = result.story_id
         if result.status in ("new", "joined", "kept"):
@@ -220,3 +249,17 @@ class StoryPipeline:
             log.info("outlet %s: %s joins story %s (copy of %s, jaccard %.2f)", item.outlet, item.url,
                      result.story_id, result.matched_article_id, result.jaccard or 0.0)
         return item
+
+    def _assign(self, item: Article):
+        """(StoryResult or None, None), or (None, the exception)."""
+        try:
+            service = self.service()
+            article_id = item.id
+            if article_id is None:  # unchanged or duplicate: StorePipeline left the id unset
+                stored = service.store.find_by_url(item.canonical_url or item.url)
+                article_id = stored.id if stored else None
+            if article_id is None:
+                return None, None
+            return service.assign(article_id), None
+        except Exception as exc:
+            return None, exc

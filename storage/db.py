@@ -23,6 +23,13 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")       # readers (search, stats) don't block the crawl
     cur.execute("PRAGMA synchronous=NORMAL")
+    # Checkpoint the WAL every 10,000 pages (~40 MB) instead of every 1,000: a crawl writes ~80
+    # WAL pages per article (one transaction each), so the default checkpoints (each with two
+    # fsyncs under synchronous=NORMAL) every ~13 articles. Durability is that of WAL+NORMAL
+    # either way: an application crash loses nothing committed; a power loss or OS crash may
+    # roll back the transactions since the last WAL sync (now up to ~130 articles instead of
+    # ~13, which the next crawl fetches again: they are not known to the store).
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()

@@ -57,8 +57,16 @@ def _clean(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" -_\u200f\u200e")
 
 
+_OPEN_CHARS = "(«\"“"   # every _NOUN_RE / _VERB_RE match contains one of these (_OPEN)
+
+
 def find_sources(paragraphs: list[str], bylines: list[str] = ()) -> list[str]:
     found: list[tuple[int, int, str]] = []  # (paragraph index, offset, name)
+    # Exact pre-filters (the regexes are the cost, ~0.3 ms a page): a paragraph without an
+    # opening bracket/quote cannot match _NOUN_RE or _VERB_RE, and _KNOWN_RE runs only when one
+    # of KNOWN_OUTLETS occurs in the text at all.
+    whole = "\n".join(paragraphs)
+    known = any(o in whole for o in KNOWN_OUTLETS)
     for line in bylines:
         name = byline_name(line)
         if name:
@@ -71,14 +79,18 @@ def find_sources(paragraphs: list[str], bylines: list[str] = ()) -> list[str]:
                 found.append((i, 0, _clean(name)))
             continue
         leading = False
-        for m in _NOUN_RE.finditer(para):
-            found.append((i, m.start(1), _clean(m.group(1))))
-        for m in _KNOWN_RE.finditer(para):
-            found.append((i, m.start(1), m.group(1)))
-        for m in _VERB_RE.finditer(para):
-            name = _clean(m.group(1))
-            if name not in _NOT_SOURCES and _MEDIA_HINT.search(name):
-                found.append((i, m.start(1), name))
+        opening = any(c in para for c in _OPEN_CHARS)
+        if opening:
+            for m in _NOUN_RE.finditer(para):
+                found.append((i, m.start(1), _clean(m.group(1))))
+        if known:
+            for m in _KNOWN_RE.finditer(para):
+                found.append((i, m.start(1), m.group(1)))
+        if opening:
+            for m in _VERB_RE.finditer(para):
+                name = _clean(m.group(1))
+                if name not in _NOT_SOURCES and _MEDIA_HINT.search(name):
+                    found.append((i, m.start(1), name))
     found.sort(key=lambda t: (t[0], t[1]))
     out: list[str] = []
     for _, _, name in found:

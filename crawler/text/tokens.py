@@ -44,14 +44,18 @@ def words(text: str | Normalized) -> list[str]:
 def shingles(tokens: Iterable[str], k: int = 3) -> Iterator[str]:
     """Consecutive k-word shingles joined by a space. Fewer than k words -> one shingle
     of all words (none for an empty input)."""
-    toks = list(tokens)
+    toks = tokens if isinstance(tokens, list) else list(tokens)
     if not toks:
         return
     if len(toks) < k:
         yield " ".join(toks)
         return
-    for i in range(len(toks) - k + 1):
-        yield " ".join(toks[i:i + k])
+    if k < 1:
+        for i in range(len(toks) - k + 1):
+            yield " ".join(toks[i:i + k])
+        return
+    # the k-word windows as k staggered views zipped together (no slice per shingle)
+    yield from map(" ".join, zip(*(toks[i:] if i else toks for i in range(k))))
 
 
 def shingle_set(text: str, k: int = 3) -> set[str]:

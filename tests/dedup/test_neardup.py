@@ -106,3 +106,44 @@ def test_candidates_copy_by_lsh_unrelated_not():
                 "وفق برنامج وزعته على المدارس، ودعت الطلاب إلى الالتزام بالمواعيد.")
     so = signature(other.shingles)
     assert not neardup.lsh_candidates(sa, so) and not is_candidate(sa, so, a.when, other.when)
+
+
+def test_numpy_signature_is_datasketch_affine32_bit_for_bit():
+    """signature() computes the pinned datasketch scheme itself (no MinHash object, no datasketch
+    import in a crawl): the values must stay identical to datasketch's, or stored signatures and
+    band keys would no longer match new ones."""
+    import random
+
+    from datasketch import MinHash
+    from datasketch.hashfunc import sha1_hash32
+
+    reference = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, hashfunc=sha1_hash32, scheme="affine32")
+    assert np.array_equal(reference.permutations[0], neardup._PERM_A)
+    assert np.array_equal(reference.permutations[1], neardup._PERM_B)
+    rnd = random.Random(7)
+    vocabulary = ["قصف", "الميادين", "دير", "الزور", "٣٤", "Déjà", "x", "ﻻ", "🙂", "2026"]
+    sets = [set(), {"قصف على الميادين"}, shingle_set(REPORT), shingle_set(SAME_PLACE_OTHER_EVENT)]
+    sets += [{" ".join(rnd.choice(vocabulary) + str(rnd.randrange(10 ** 6)) for _ in range(3)) for _ in range(n)}
+             for n in (1, 7, 300, 5000)]   # 5000 > one hashing block
+    for shingles in sets:
+        m = MinHash(num_perm=neardup.NUM_PERM, seed=neardup.SEED, hashfunc=sha1_hash32, scheme="affine32",
+                    permutations=reference.permutations)
+        if shingles:
+            m.update_batch([s.encode("utf-8") for s in shingles])
+        ours = signature(shingles)
+        assert ours.dtype == np.uint32 and np.array_equal(ours, m.hashvalues)
+        assert signature_bytes(ours) == np.asarray(m.hashvalues, dtype="<u4").tobytes()
+        assert band_keys(ours) == band_keys(m.hashvalues)
+
+
+def test_doc_words_numbers_and_boilerplate_are_tokenised_once_with_the_same_result():
+    from crawler.text.tokens import words
+    text = "جيرون – خاص\n\n" + REPORT + "\n\nقتل ٣ و 012 و ٣٤\n\nجميع الحقوق محفوظة © 2026"
+    paragraphs = strip_boilerplate(normalize_text(text))
+    doc = Doc.from_text(text)
+    assert doc.words == [w for p in paragraphs for w in words(p)] == neardup.doc_words(text)
+    assert {"3", "12", "34"} <= doc.numbers and "012" not in doc.numbers
+    import re
+    probe = ["٣", "x1", "00", "²", "12", "١٢", "0", "", "1.5"]
+    assert neardup.numbers_in(probe) == {w.lstrip("0") or "0" for w in probe if re.match(r"^\d+$", w)} \
+        == {"٣", "0", "12", "١٢"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
@@ -222,3 +223,95 @@ def test_two_workers_assigning_copies_at_once_found_one_story(db_url):
         assert results[a_id].story_id == results[b_id].story_id
         assert sorted(r.status for r in results.values()) == ["joined", "new"]
     assert StoryService(setup).count() == 2
+
+
+# ---- store and assign in one transaction (what the crawl's StorePipeline does) ------------
+
+def test_save_and_assign_in_one_transaction_matches_save_then_assign(db_url):
+    store = Store(db_url)
+    stories = StoryService(store)
+    saved, first, error = stories.save_and_assign(art("geiroon", "archives/1", REPORT))
+    assert error is None and saved.status == "new" and first.status == "new" and first.story_id == saved.article_id
+    saved2, copy, _ = stories.save_and_assign(art("euphratespost", "2026/11/x/", BOILER_HEAD + REPORT + BOILER_FOOT, 40))
+    assert saved2.status == "new" and copy.status == "joined" and copy.story_id == first.story_id
+    assert copy.matched_article_id == saved.article_id
+    _, other, _ = stories.save_and_assign(art("geiroon", "archives/2", SAME_PLACE_OTHER_EVENT, 90))
+    assert other.status == "new" and other.story_id != first.story_id
+    # the same page again: unchanged, nothing written; the shortlink of the post: a duplicate URL
+    again, unchanged, _ = stories.save_and_assign(art("geiroon", "archives/1", REPORT))
+    assert again.status == "unchanged" and unchanged.status == "unchanged" and unchanged.story_id == first.story_id
+    # a new version keeps its story; its bands are replaced, not added to
+    edited = REPORT.replace("بالحرجة", "بالخطرة") + "\n\nوارتفعت حصيلة القتلى إلى أربعة بعد وفاة أحد المصابين."
+    version, kept, _ = stories.save_and_assign(art("geiroon", "archives/1", edited))
+    assert version.status == "updated" and version.version == 2 and kept.status == "kept"
+    assert kept.story_id == first.story_id
+    # another outlet's byte-identical body under a new URL of the same outlet: a duplicate
+    dup, dup_story, _ = stories.save_and_assign(art("euphratespost", "2026/11/x-amp/", BOILER_HEAD + REPORT + BOILER_FOOT, 41))
+    assert dup.status == "duplicate" and dup.article_id == saved2.article_id and dup_story.status == "unchanged"
+
+    story = stories.story(first.story_id)
+    assert [m.outlet for m in story.articles] == ["geiroon", "euphratespost"]
+    assert story.lead_article_id == saved.article_id
+    with store.session() as s:
+        assert s.scalar(select(StoryRow.article_count).where(StoryRow.id == first.story_id)) == 2
+        assert s.scalar(select(func.count()).select_from(ArticleSignatureRow)) == 3
+        assert s.scalar(select(func.count()).select_from(LshBandRow)) <= 3 * 32
+    assert stories.count() == 2 and store.count() == 3
+    # what the two-transaction path reads back is the same
+    assert stories.story_of(saved2.article_id).id == first.story_id
+    assert store.get_article(saved.article_id).story_id == first.story_id
+
+
+def test_save_and_assign_keeps_the_article_when_the_story_step_fails(db_url):
+    store = Store(db_url)
+    stories = StoryService(store)
+    stories.save_and_assign(art("geiroon", "archives/1", REPORT))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("index down")
+    stories.index.add = broken
+    article = art("sharqsouri", "2026/11/y/", BOILER_HEAD + REPORT, 5)
+    saved, story, error = stories.save_and_assign(article)
+    assert story is None and isinstance(error, RuntimeError)
+    assert saved.status == "new" and article.id == saved.article_id
+    stored = store.get_article(saved.article_id)
+    assert stored is not None and stored.story_id is None and store.count() == 2
+    with store.session() as s:  # the story step left nothing behind
+        assert s.scalar(select(func.count()).select_from(ArticleSignatureRow)) == 1
+    del stories.index.add
+    assert stories.assign(saved.article_id).status == "joined"   # a later assignment catches up
+
+
+def test_save_and_assign_with_the_redis_index(tmp_path, redis_index):
+    url, basename, client = redis_index
+    db = f"sqlite:///{tmp_path / 'shared.db'}"
+    s1 = StoryService(Store(db), redis_url=url, basename=basename)
+    s2 = StoryService(Store(db), redis_url=url, basename=basename)
+    _, first, _ = s1.save_and_assign(art("geiroon", "archives/1", REPORT))
+    _, copy, _ = s2.save_and_assign(art("euphratespost", "2026/11/x/", BOILER_HEAD + REPORT, 10))
+    assert first.status == "new" and copy.status == "joined" and copy.story_id == first.story_id
+    assert len(list(client.scan_iter(match=f"{basename}:lsh:*"))) > 32
+
+
+def test_recent_signature_cache_grows_and_finds_what_a_full_scan_finds(tmp_path):
+    from storage.stories import RecentSignatures
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    stories = StoryService(store)
+    for n in range(40):   # a few hundred signatures would not change the logic; 40 grow the buffer
+        text = REPORT if n % 10 == 0 else f"{SAME_PLACE_OTHER_EVENT} تقرير رقم {n} " + "كلمة " * n
+        stories.save_and_assign(art("geiroon" if n % 10 else f"outlet{n}", f"archives/{n}", text, n))
+    cache = RecentSignatures()
+    with store.session() as s:
+        rows = s.execute(select(ArticleSignatureRow.sig_id, ArticleSignatureRow.signature)).all()
+        probe = neardup_sig(REPORT)
+        found = cache.candidates(s, probe, T0)
+        assert len(cache.ids) == len(rows) == 40 and cache.last_sig == max(r.sig_id for r in rows)
+        expected = {r.sig_id for r in rows
+                    if (np.frombuffer(r.signature, dtype="<u4") == probe).sum() / 128 >= 0.08}
+        assert found == expected and len(found) >= 4
+        assert cache.candidates(s, probe, T0) == expected   # topped up: nothing new, same answer
+
+
+def neardup_sig(text):
+    from crawler.neardup import Doc, signature
+    return signature(Doc.from_text(text).shingles)

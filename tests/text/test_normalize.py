@@ -90,3 +90,12 @@ def test_shingles():
     assert list(shingles(["a", "b"], 3)) == ["a b"]
     assert list(shingles([], 3)) == []
     assert shingle_set("قصف على دير الزور", 2) == {"قصف علي", "علي دير", "دير الزور"}
+
+
+def test_shingles_windows_match_the_plain_definition():
+    toks = ["a", "b", "c", "d", "e"]
+    for k in range(1, 7):
+        want = [" ".join(toks[i:i + k]) for i in range(len(toks) - k + 1)] or [" ".join(toks)]
+        assert list(shingles(toks, k)) == want
+        assert list(shingles(iter(toks), k)) == want     # any iterable
+    assert list(shingles([], 3)) == [] and list(shingles(["a"], 3)) == ["a"]
