@@ -172,6 +172,10 @@ class StorePipeline:
         except Exception as exc:
             self.stats.inc_value("rasad/store_errors")
             log.error("outlet %s: could not store %s: %s", item.outlet, item.url, type(exc).__name__)
+            try:   # the next crawl retries it (a known URL would otherwise never be fetched again)
+                store_for(self.crawler).backlog_add(item.outlet, item.url, f"store error: {type(exc).__name__}")
+            except Exception:  # noqa: BLE001 - the store itself is down: counted and logged above
+                pass
             raise DropItem(f"store error: {item.url}") from exc
         self.stats.inc_value(f"rasad/articles/{result.status}")
         log.info("outlet %s: %s %s (id %s, v%d)", item.outlet, result.status, item.url, result.article_id,

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +35,7 @@ _URLS = ArticleUrlRow.__table__
 _BACKLOG = CrawlBacklogRow.__table__
 _DELETE_BACKLOG = delete(_BACKLOG).where(_BACKLOG.c.url_hash.in_(bindparam("hashes", expanding=True)))
 _ALIAS_HIT = select(_URLS.c.article_id).where(_URLS.c.url_hash.in_(bindparam("hashes", expanding=True))).limit(1)
+_SAME_BODY_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 _SAME_BODY = select(_ARTICLES.c.id).where(_ARTICLES.c.outlet == bindparam("outlet"),
                                           _ARTICLES.c.content_hash == bindparam("content_hash")).limit(1)
 _INSERT_ARTICLE = insert(_ARTICLES)
@@ -170,6 +171,11 @@ class Store:
                 return SaveResult("unchanged", row.id, row.version), row
             return self._new_version(s, row, article, now), row
 
+        if conn.dialect.name == "postgresql" and article.text:
+            # several workers store one outlet's articles at once: two URLs with the same body,
+            # saved at the same moment, must not both miss the same-body check below
+            digest = hashlib.sha256(f"{article.outlet}\x00{article.content_hash}".encode()).digest()
+            conn.execute(_SAME_BODY_LOCK, {"key": int.from_bytes(digest[:8], "big", signed=True)})
         same_id = conn.execute(_SAME_BODY, {"outlet": article.outlet, "content_hash": article.content_hash}).scalar()
         same_body = s.get(ArticleRow, same_id) if same_id is not None and article.text else None
         if same_body is not None:

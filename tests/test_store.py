@@ -156,3 +156,26 @@ def test_password_with_raw_at_sign_is_refused_without_leaking_it():
         Store("postgresql://rasad:S3c@ret@127.0.0.1:1/rasad")
     assert "S3c" not in str(err.value) and "ret" not in str(err.value).replace("percent", "")
     assert "percent-encode" in str(err.value)
+
+
+def test_two_writers_saving_one_body_at_two_urls_at_once_store_it_once(pg_url):
+    # several workers store one outlet at once: the same-body check must hold under concurrency
+    import threading
+    stores = [Store(pg_url), Store(pg_url)]
+    for round_ in range(15):
+        barrier = threading.Barrier(2)
+        results = []
+
+        def save(i, store):
+            a = article(url=f"https://geiroon.net/archives/{round_}-{i}", text=f"نص الخبر رقم {round_}.\n\nفقرة.")
+            barrier.wait()
+            results.append(store.save_article(a).status)
+        threads = [threading.Thread(target=save, args=(i, st)) for i, st in enumerate(stores)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(results) == ["duplicate", "new"], (round_, results)
+    assert stores[0].count() == 15
+    for st in stores:
+        st.close()
