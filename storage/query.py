@@ -178,12 +178,14 @@ def _facet_exists(dialect: str, doc_id: str, param: str, values: list[str]) -> C
     return text(sql).bindparams(bindparam(param, value=list(values), expanding=True))
 
 
-def where_clauses(f: Filters, dialect: str, doc_id: str | None = None) -> list[ColumnElement]:
+def where_clauses(f: Filters, dialect: str, doc_id: str | None = None, time_col=None) -> list[ColumnElement]:
     """SQL conditions on the ``articles`` table for the filters (story collapse excluded).
 
     ``doc_id``: an SQL expression for the search document of the row (``search_fts.rowid``,
     ``search_docs.doc_id``), given when ``search_facets`` is complete: outlet, watch and place
-    are then tested there (an indexed lookup) instead of on the article's columns."""
+    are then tested there (an indexed lookup) instead of on the article's columns.
+    ``time_col``: test --since/--until on this copy of the article time instead (see
+    ``time_clauses``)."""
     out: list[ColumnElement] = []
     if doc_id is not None:
         out.extend(_facet_exists(dialect, doc_id, param, values) for param, values in facet_groups(f))
@@ -197,16 +199,19 @@ def where_clauses(f: Filters, dialect: str, doc_id: str | None = None) -> list[C
             out.append(_json_any(dialect, "watches", f.watches, "f_watches", None))
         if f.places:
             out.append(_json_any(dialect, "places", f.places, "f_places", "pcode"))
-    out.extend(time_clauses(f))
+    out.extend(time_clauses(f, time_col))
     return out
 
 
-def time_clauses(f: Filters) -> list[ColumnElement]:
+def time_clauses(f: Filters, time_col=None) -> list[ColumnElement]:
+    """--since/--until on the article time, or on ``time_col`` (a copy of it, e.g. the time of a
+    search document: storage.search ``search_times``)."""
+    col = article_time() if time_col is None else time_col
     out: list[ColumnElement] = []
     if f.since:
-        out.append(article_time() >= f.since)
+        out.append(col >= f.since)
     if f.until:
-        out.append(article_time() < f.until)
+        out.append(col < f.until)
     return out
 
 

@@ -22,6 +22,17 @@ indexed table instead of reading each matching article's JSON columns. Written w
 (``index_many``); an older store gets it backfilled once when opened (``schema_info`` key
 ``search_facets`` marks it complete; until then filters read the article columns as before).
 
+Time range (--since/--until) on SQLite: ``search_times(doc_id, t)`` holds each document's
+article time (``coalesce(published_at, first_seen_at)``), indexed on ``t``. Triggers keep it
+equal to the article's (a document inserted or deleted, an article's dates inserted or updated,
+by any code or raw SQL), so a search tests the time of a match there instead of reading its
+article, and bounds the FTS5 scan to the doc ids of the range (a recent range with a common word
+no longer walks every older match). Without --story (and with the facets complete) a candidate
+is ranked on its document's article id and time, so only the articles shown are read. An older
+store gets the table, triggers and times once when opened (``schema_info`` key
+``search_times``; until then the article columns are tested). PostgreSQL keeps testing the
+article time.
+
 The index is kept in sync by ``Store._save`` / ``Store._new_version`` (``index_article``) and
 backfilled when a store is opened (``ensure_index``, run from schema creation), which also
 rebuilds it when the indexing rules change (a fingerprint of the rules is kept in
@@ -54,6 +65,8 @@ log = logging.getLogger(__name__)
 INDEX_RULES_VERSION = "1"
 FINGERPRINT_KEY = "search_index"
 FACETS_KEY, FACETS_VERSION = "search_facets", "1"
+TIMES_KEY, TIMES_VERSION = "search_times", "1"
+TIME_BOUND_SCAN = 100_000      # at most this many search_times rows are read to bound a time range
 TITLE_WEIGHT, BODY_WEIGHT = 2.0, 1.0          # bm25 column weights (SQLite)
 PG_MAX_POS = 16383                            # tsvector position limit
 PG_MAX_POSITIONS_PER_LEXEME = 256
@@ -287,6 +300,63 @@ def _create_time_index(conn: Connection) -> None:
                       "((coalesce(published_at, first_seen_at)))"))
 
 
+# SQLite: the article time of each search document, kept equal to the article's by triggers
+_TIME_OF = "(SELECT coalesce(a.published_at, a.first_seen_at) FROM articles a WHERE a.id = {aid})"
+_TIME_OBJECTS = (
+    "CREATE TABLE IF NOT EXISTS search_times (doc_id INTEGER PRIMARY KEY, t DATETIME)",
+    "CREATE INDEX IF NOT EXISTS ix_search_times_t ON search_times (t)",
+    # a document indexed (its article may come later: see search_times_article_new)
+    "CREATE TRIGGER IF NOT EXISTS search_times_doc_new AFTER INSERT ON search_docs BEGIN "
+    "INSERT OR REPLACE INTO search_times (doc_id, t) VALUES (NEW.doc_id, "
+    + _TIME_OF.format(aid="NEW.article_id") + "); END",
+    "CREATE TRIGGER IF NOT EXISTS search_times_doc_moved AFTER UPDATE OF article_id ON search_docs BEGIN "
+    "UPDATE search_times SET t = " + _TIME_OF.format(aid="NEW.article_id") + " WHERE doc_id = NEW.doc_id; END",
+    "CREATE TRIGGER IF NOT EXISTS search_times_doc_gone AFTER DELETE ON search_docs BEGIN "
+    "DELETE FROM search_times WHERE doc_id = OLD.doc_id; END",
+    "CREATE TRIGGER IF NOT EXISTS search_times_article_new AFTER INSERT ON articles BEGIN "
+    "UPDATE search_times SET t = coalesce(NEW.published_at, NEW.first_seen_at) "
+    "WHERE doc_id IN (SELECT doc_id FROM search_docs WHERE article_id = NEW.id); END",
+    "CREATE TRIGGER IF NOT EXISTS search_times_article_dated AFTER UPDATE OF published_at, first_seen_at, id "
+    "ON articles BEGIN "
+    "UPDATE search_times SET t = coalesce(NEW.published_at, NEW.first_seen_at) "
+    "WHERE doc_id IN (SELECT doc_id FROM search_docs WHERE article_id = NEW.id); END",
+)
+_TIME_TRIGGERS = ("search_times_doc_new", "search_times_doc_moved", "search_times_doc_gone",
+                  "search_times_article_new", "search_times_article_dated")
+
+
+def _ensure_times(conn: Connection, have: set[str]) -> None:
+    """SQLite: create ``search_times`` and its triggers, and fill it once (an older store)."""
+    if conn.dialect.name != "sqlite" or not {"published_at", "first_seen_at"} <= have:
+        return           # an early store being migrated: on its next open
+    objects = ("search_times", "ix_search_times_t") + _TIME_TRIGGERS
+    present = conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name IN :names")
+                           .bindparams(bindparam("names", expanding=True)), {"names": list(objects)}).scalar()
+    if present == len(objects) and _get_info(conn, TIMES_KEY) == TIMES_VERSION and (
+            conn.execute(text("SELECT 1 FROM search_times LIMIT 1")).first() is not None
+            or conn.execute(text("SELECT 1 FROM search_docs LIMIT 1")).first() is None):
+        return                 # complete (else: a trigger lost, the table emptied or made anew)
+    for ddl in _TIME_OBJECTS:
+        conn.execute(text(ddl))
+    if conn.execute(text("SELECT 1 FROM search_docs LIMIT 1")).first() is not None:
+        log.warning("adding article times to the search index (once)")
+    conn.execute(text("DELETE FROM search_times"))
+    conn.execute(text(
+        "INSERT INTO search_times (doc_id, t) SELECT d.doc_id, coalesce(a.published_at, a.first_seen_at) "
+        "FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id"))
+    _set_info(conn, TIMES_KEY, TIMES_VERSION)
+
+
+def times_ready(conn: Connection) -> bool:
+    """Whether ``search_times`` (SQLite) holds every indexed document's time (searches may use it)."""
+    if conn.dialect.name != "sqlite":
+        return False
+    try:
+        return _get_info(conn, TIMES_KEY) == TIMES_VERSION
+    except Exception:  # noqa: BLE001  (no schema_info: an unopened store)
+        return False
+
+
 def _get_info(conn: Connection, key: str) -> str | None:
     return conn.execute(text("SELECT value FROM schema_info WHERE key = :k"), {"k": key}).scalar()
 
@@ -354,6 +424,7 @@ def ensure_index(conn: Connection) -> int:
             log.warning("adding search filter facets to the indexed articles (once)")
             _backfill_facets(conn, have)
         _set_info(conn, FACETS_KEY, FACETS_VERSION)
+    _ensure_times(conn, have)
     n_articles = conn.execute(text("SELECT count(*) FROM articles")).scalar() or 0
     n_docs = conn.execute(text("SELECT count(*) FROM search_docs")).scalar() or 0
     if n_docs >= n_articles:
@@ -596,9 +667,10 @@ def run_search(conn: Connection, q: Query | None, filters, limit: int = 20, sort
     ranked exactly; a very common one is ranked among its most recent matches. Then only the
     ``limit`` chosen articles are read in full.
     """
-    from sqlalchemy import func, literal, select
+    from sqlalchemy import column, func, literal, select, table
 
-    from storage.query import ARTICLES, article_time, story_key, time_clauses, where_clauses
+    from storage.models import UTCDateTime
+    from storage.query import ARTICLES, article_time, facet_groups, story_key, time_clauses, where_clauses
     clauses = where_clauses(filters, conn.dialect.name)
     if q is None:
         sort = "time"
@@ -630,6 +702,27 @@ def run_search(conn: Connection, q: Query | None, filters, limit: int = 20, sort
             cand = select(*cols, rank.label("hit_rank")).select_from(
                 ids.join(docs, docs.c.doc_id == ids.c.doc_id).join(ARTICLES, ARTICLES.c.id == docs.c.article_id))
         else:
+            if times_ready(conn):
+                # search_times: the time range is tested there before a match's article is read,
+                # and bounds the FTS5 scan to the doc ids the range holds; without --story a
+                # candidate's article is not read at all (its id and time are the document's)
+                times = table("search_times", column("doc_id"), column("t", UTCDateTime))
+                fts, docs = table("search_fts", column("rowid")), SearchDocRow.__table__
+                clauses = where_clauses(filters, "sqlite", "search_fts.rowid" if facets else None, times.c.t)
+                if time_clauses(filters):
+                    bounds = _time_bounds(conn, filters)
+                    if bounds[0] == 0:
+                        return []
+                    if bounds[0] < TIME_BOUND_SCAN:
+                        clauses.append(text("search_fts.rowid BETWEEN :doc_lo AND :doc_hi")
+                                       .bindparams(doc_lo=bounds[1], doc_hi=bounds[2]))
+                src = fts.join(times, times.c.doc_id == fts.c.rowid).join(docs, docs.c.doc_id == fts.c.rowid)
+                if not filters.story and (facets or not facet_groups(filters)):
+                    # the article must exist (as the join below requires): a probe of its id index
+                    clauses.append(text("EXISTS (SELECT 1 FROM articles WHERE articles.id = search_docs.article_id)"))
+                    cols = (docs.c.article_id.label("id"), times.c.t.label("t"))
+                else:
+                    src = src.join(ARTICLES, ARTICLES.c.id == docs.c.article_id)
             cand = (select(*cols, rank.label("hit_rank")).select_from(src).where(cond, *clauses)
                     .order_by(text("search_fts.rowid DESC")).limit(candidates))
     c = cand.cte("candidates").prefix_with("MATERIALIZED")
@@ -649,6 +742,20 @@ def run_search(conn: Connection, q: Query | None, filters, limit: int = 20, sort
     full = {m["id"]: m for m in conn.execute(select(ARTICLES).where(ARTICLES.c.id.in_([r[0] for r in chosen])))
             .mappings()}
     return [Hit(article_from_mapping(full[aid]), rank, size or 1) for aid, rank, size, _ in chosen if aid in full]
+
+
+def _time_bounds(conn: Connection, filters) -> tuple[int, int | None, int | None]:
+    """(documents, lowest doc id, highest doc id) in the time range of ``filters``, from the time
+    index of ``search_times``; reads at most TIME_BOUND_SCAN rows (a wide range: the count is
+    TIME_BOUND_SCAN and the bounds are not to be used)."""
+    from sqlalchemy import column, func, select, table
+
+    from storage.models import UTCDateTime
+    from storage.query import time_clauses
+    times = table("search_times", column("doc_id"), column("t", UTCDateTime))
+    inner = select(times.c.doc_id).where(*time_clauses(filters, times.c.t)).limit(TIME_BOUND_SCAN).subquery()
+    n, lo, hi = conn.execute(select(func.count(), func.min(inner.c.doc_id), func.max(inner.c.doc_id))).one()
+    return n, lo, hi
 
 
 def collapse_stories(stmt):
