@@ -245,7 +245,11 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, bigsite, workers, pg_
     assert requeued > 0, "the killed worker's leased requests were not taken over"
     assert "expired lease(s)" in survivor.output()
     (run,) = finished_runs(store)
-    assert run.counts["rasad/articles/new"] == 500 and not run.counts.get("rasad/incomplete"), run.counts
+    # work is at-least-once: an article the victim stored but did not acknowledge is redone and
+    # counted "unchanged" by the survivor; each is counted once or more, none is stored twice
+    c = run.counts
+    assert 500 - requeued <= c["rasad/articles/new"] <= 500 and not c.get("rasad/incomplete"), c
+    assert c["rasad/articles/new"] + c.get("rasad/articles/unchanged", 0) >= 500, c
     assert survivor.stop() == 0
     store.close()
 
