@@ -274,32 +274,9 @@ class FrontierStepMiddleware:
         mw.crawler = crawler
         return mw
 
-    def process_spider_output(self, response, result, spider=None):
-        spider = self.crawler.spider
-        meta = response.meta
-        token = meta.get(TOKEN)
-        if token is None or meta.get("rasad_errback_done") or not isinstance(spider, FrontierSpider):
-            yield from result
-            return
-        it = iter(result)
-        try:
-            while True:
-                try:
-                    with spider.step(meta, response.request.url if response.request else None):
-                        try:
-                            out = next(it)
-                        except StopIteration:
-                            break
-                except Exception as exc:
-                    spider.mark_lost(token, f"callback for {response.url} failed: {type(exc).__name__}: {exc}")
-                    raise
-                if spider.count_output(token, out):
-                    yield out
-        finally:
-            spider.outputs_finished(token, meta)
-
-    async def process_spider_output_async(self, response, result, spider=None):
-        # Scrapy >= 2.13 hands every callback's output to the middlewares as an async iterator;
+    async def process_spider_output(self, response, result, spider=None):
+        # Scrapy >= 2.13 hands every callback's output to the middlewares as an async iterator
+        # (so an async generator alone is enough here);
         # for our synchronous generator callbacks each __anext__ runs one generator step
         # without yielding to the event loop, so the step can be attributed.
         spider = self.crawler.spider
