@@ -18,6 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import sitegen  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -41,15 +44,7 @@ def rasad_crawl(articles: int) -> dict:
         base = server.stdout.readline().strip().rsplit(" ", 1)[-1]
         with tempfile.TemporaryDirectory() as tmp:
             config = Path(tmp) / "rasad.toml"
-            config.write_text(f"""[outlets.benchsite]
-name = "Bench site"
-base_url = "{base}"
-domains = ["127.0.0.1"]
-theme = "jannah"
-discovery = ["feed"]
-feeds = ["/feed/"]
-founded = "2020-01-01"
-""", encoding="utf-8")
+            config.write_text(sitegen.outlet_toml(base), encoding="utf-8")
             db = f"sqlite:///{tmp}/bench.db"
             env = dict(os.environ, RASAD_CONFIG=str(config), RASAD_DB_URL=db)
             pages = articles // 50 + 2

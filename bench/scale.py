@@ -54,15 +54,7 @@ def round_(workers: int, articles: int, redis_base: str, tmp: Path) -> dict:
     admin.execute(f'CREATE DATABASE "{name}"')
     db = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     config = tmp / f"rasad-{workers}.toml"
-    config.write_text(f"""[outlets.benchsite]
-name = "Bench site"
-base_url = "{base}"
-domains = ["127.0.0.1"]
-theme = "jannah"
-discovery = ["feed"]
-feeds = ["/feed/"]
-founded = "2020-01-01"
-
+    config.write_text(sitegen.outlet_toml(base) + f"""
 [crawl]
 max_pages = {articles // 50 + 2}
 

@@ -64,6 +64,19 @@ def article_page(origin: str, n: int) -> str:
 <footer id="footer"><p>جميع الحقوق محفوظة</p></footer></body></html>"""
 
 
+def outlet_toml(base: str) -> str:
+    """The rasad.toml table of an outlet served by this site at ``base`` (the benchmarks' config)."""
+    return f"""[outlets.benchsite]
+name = "Bench site"
+base_url = "{base}"
+domains = ["127.0.0.1"]
+theme = "jannah"
+discovery = ["feed"]
+feeds = ["/feed/"]
+founded = "2020-01-01"
+"""
+
+
 def feed_page(origin: str, total: int, page: int) -> str | None:
     newest = total - (page - 1) * PER_PAGE
     if newest < 1:
